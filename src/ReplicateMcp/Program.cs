@@ -1,0 +1,2 @@
+// Composition root: filled in by the host wiring.
+return 0;
