@@ -79,8 +79,10 @@ internal static class MessageText
             {
                 // Cut at the last word boundary so the reader does not get half a word.
                 var text = builder.ToString(0, MaxDescriptionChars);
+                var wholeWords = builder[MaxDescriptionChars] == ' ';
                 var space = text.LastIndexOf(' ');
-                return (space > MaxDescriptionChars / 2 ? text[..space] : text).TrimEnd('.', ',', ';', ':') + "…";
+                var kept = wholeWords || space <= MaxDescriptionChars / 2 ? text : text[..space];
+                return kept.TrimEnd('.', ',', ';', ':') + "…";
             }
         }
 
