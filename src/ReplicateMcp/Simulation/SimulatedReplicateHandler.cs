@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ReplicateMcp.Simulation;
 
@@ -244,7 +245,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         var query = SimulatedRequest.Query(uri, "query");
         if (string.IsNullOrWhiteSpace(query))
         {
-            return SimulatorJson.Respond(request, HttpStatusCode.BadRequest, new System.Text.Json.Nodes.JsonObject
+            return SimulatorJson.Respond(request, HttpStatusCode.BadRequest, new JsonObject
             {
                 ["detail"] = "Query parameter \"query\" is required",
             });
