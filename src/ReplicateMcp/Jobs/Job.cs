@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ReplicateMcp.Predictions;
+
+namespace ReplicateMcp.Jobs;
+
+[JsonConverter(typeof(JsonStringEnumConverter<JobKind>))]
+internal enum JobKind
+{
+    [JsonStringEnumMemberName("batch")] Batch,
+    [JsonStringEnumMemberName("pipeline")] Pipeline,
+}
+
+/// <summary>Options a job was started with.</summary>
+internal sealed record JobSettings(int Concurrency, bool Download, int TimeoutMs, int TtlHours, bool Validate);
+
+/// <summary>One batch item or pipeline step; batches are pipelines without dependencies.</summary>
+internal sealed record JobItem
+{
+    public int Index { get; init; }
+    /// <summary>Pipeline step id; null for batch items.</summary>
+    public string? StepId { get; init; }
+    public string Model { get; init; } = "";
+    public JsonElement Input { get; init; }
+    public ImmutableArray<string> DependsOn { get; init; } = [];
+    public ItemStatus Status { get; init; }
+    public string? PredictionId { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public PredictionResult? Result { get; init; }
+    public string? Error { get; init; }
+    public string? SkipReason { get; init; }
+    /// <summary>The input as sent, templates resolved.</summary>
+    public JsonElement? SentInput { get; init; }
+
+    /// <summary>Folder name for its downloads: the step id, or the item index.</summary>
+    [JsonIgnore]
+    public string Key => StepId ?? Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>An immutable snapshot of a job; the store swaps whole snapshots.</summary>
+internal sealed record Job
+{
+    public const int FormatVersion = 1;
+
+    public int Version { get; init; } = FormatVersion;
+    public string Id { get; init; } = "";
+    public JobKind Kind { get; init; }
+    public JobSettings Settings { get; init; } = new(3, true, 300_000, 1, true);
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public bool CanceledByUser { get; init; }
+    public string? Note { get; init; }
+    /// <summary>The process that runs it (for a shared state dir).</summary>
+    public JobOwner? Owner { get; init; }
+    public ImmutableArray<JobItem> Items { get; init; } = [];
+
+    [JsonIgnore]
+    public DateTimeOffset? ExpiresAt => CompletedAt?.AddHours(Settings.TtlHours);
+
+    [JsonIgnore]
+    public bool IsFinished => CompletedAt is not null;
+
+    [JsonIgnore]
+    public JobStatus Status
+    {
+        get
+        {
+            if (Items.Any(i => !i.Status.IsTerminal())) return JobStatus.Running;
+            if (CanceledByUser) return JobStatus.Canceled;
+            var succeeded = Items.Count(i => i.Status == ItemStatus.Succeeded);
+            return succeeded == Items.Length ? JobStatus.Succeeded : succeeded == 0 ? JobStatus.Failed : JobStatus.Partial;
+        }
+    }
+
+    public int Count(ItemStatus status) => Items.Count(i => i.Status == status);
+
+    public Job WithItem(int index, Func<JobItem, JobItem> change) => this with { Items = Items.SetItem(index, change(Items[index])) };
+}
+
+/// <summary>Identifies a server process: pid plus start time, because pids are reused.</summary>
+internal sealed record JobOwner(int ProcessId, DateTimeOffset ProcessStartedAt);
+
+[JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
+internal enum JobStatus
+{
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("succeeded")] Succeeded,
+    [JsonStringEnumMemberName("failed")] Failed,
+    [JsonStringEnumMemberName("partial")] Partial,
+    [JsonStringEnumMemberName("canceled")] Canceled,
+}

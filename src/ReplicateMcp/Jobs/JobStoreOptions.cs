@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReplicateMcp.Jobs;
+
+/// <summary>Retention and where state lives.</summary>
+internal sealed class JobStoreOptions
+{
+    /// <summary>Finished jobs kept at most; the oldest finished go first.</summary>
+    [Range(1, 100_000)]
+    public int MaxFinishedJobs { get; set; } = 200;
+
+    /// <summary>REPLICATE_MCP_STATE_DIR; null keeps jobs in memory only.</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>How long a burst of changes to one job is gathered into one file write.</summary>
+    public TimeSpan WriteCoalescing { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+}

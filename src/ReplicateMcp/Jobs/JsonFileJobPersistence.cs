@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace ReplicateMcp.Jobs;
+
+/// <summary>
+/// One JSON file per job under <c>&lt;state dir&gt;/jobs</c>, replaced atomically (temp file + rename).
+/// Bursts of changes are coalesced; a durable save (a new prediction id) is written before it returns.
+/// Every write takes the latest snapshot, so a racing older update can never land last.
+/// </summary>
+internal sealed partial class JsonFileJobPersistence : IJobPersistence
+{
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _coalescing;
+    private readonly ILogger<JsonFileJobPersistence> _logger;
+    private readonly ConcurrentDictionary<string, Job> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _scheduled = new(StringComparer.Ordinal);
+
+    public JsonFileJobPersistence(string stateDirectory, TimeSpan coalescing, TimeProvider time, ILogger<JsonFileJobPersistence> logger)
+    {
+        _directory = Path.Combine(Path.GetFullPath(stateDirectory), "jobs");
+        _coalescing = coalescing;
+        _time = time;
+        _logger = logger;
+        Directory.CreateDirectory(_directory);
+    }
+
+
+    public async Task SaveAsync(Job job, bool durable, CancellationToken cancellationToken)
+    {
+        _latest[job.Id] = job;
+        if (durable)
+        {
+            await WriteAsync(job.Id, CancellationToken.None);
+            return;
+        }
+        // Only one pending write per job: later changes ride along with it.
+        _ = _scheduled.GetOrAdd(job.Id, id =>
+        {
+            return Task.Run(async () =>
+            {
+                await Task.Delay(_coalescing, _time, CancellationToken.None);
+                _scheduled.TryRemove(id, out _);
+                await WriteAsync(id, CancellationToken.None);
+            }, CancellationToken.None);
+        });
+    }
+
+    public async Task DeleteAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(jobId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            _latest.TryRemove(jobId, out _);
+            File.Delete(PathOf(jobId));
+        }
+        catch (IOException ex)
+        {
+            LogWriteFailed(ex, jobId);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_scheduled.Values);
+        foreach (var id in _latest.Keys) await WriteAsync(id, cancellationToken);
+    }
+
+    public IReadOnlyList<Job> LoadAll()
+    {
+        var jobs = new List<Job>();
+        foreach (var file in Directory.EnumerateFiles(_directory, "*.json"))
+        {
+            try
+            {
+                var job = JsonSerializer.Deserialize(File.ReadAllBytes(file), JobsJsonContext.Default.Job);
+                if (job is null || !JobIds.IsValid(job.Id) || Path.GetFileNameWithoutExtension(file) != job.Id)
+                    throw new JsonException("not a job file");
+                if (job.Version > Job.FormatVersion)
+                {
+                    LogNewerFormat(file, job.Version);
+                    continue;
+                }
+                jobs.Add(job);
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                MoveAside(file, ex);
+            }
+        }
+        return jobs;
+    }
+
+    private void MoveAside(string file, Exception ex)
+    {
+        var aside = $"{file}.corrupt-{_time.GetUtcNow():yyyyMMddHHmmss}";
+        try { File.Move(file, aside, overwrite: true); }
+        catch (IOException) { }
+        LogCorrupt(ex, file, aside);
+    }
+
+    private async Task WriteAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(jobId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_latest.TryGetValue(jobId, out var job)) return; // deleted meanwhile
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(job, JobsJsonContext.Default.Job);
+            var temp = Path.Combine(_directory, $".{jobId}.{Guid.NewGuid():N}.tmp");
+            await File.WriteAllBytesAsync(temp, bytes, CancellationToken.None);
+            File.Move(temp, PathOf(jobId), overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The job still runs in memory; the next change tries again.
+            LogWriteFailed(ex, jobId);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private string PathOf(string jobId) => Path.Combine(_directory, jobId + ".json");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "State file {File} could not be read; moved aside to {Aside}")]
+    private partial void LogCorrupt(Exception ex, string file, string aside);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "State file {File} has format version {Version}, newer than this server understands; left alone")]
+    private partial void LogNewerFormat(string file, int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing state of job {JobId} failed")]
+    private partial void LogWriteFailed(Exception ex, string jobId);
+}

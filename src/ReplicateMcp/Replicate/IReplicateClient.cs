@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace ReplicateMcp.Replicate;
+
+/// <summary>The Replicate HTTP API, as far as this server uses it.</summary>
+internal interface IReplicateClient
+{
+    /// <summary>Creates a prediction; <paramref name="model"/> without a version uses the official-model route.</summary>
+    Task<Prediction> CreatePredictionAsync(ModelRef model, JsonElement input, int preferWaitSeconds, CancellationToken cancellationToken);
+
+    Task<Prediction> GetPredictionAsync(string predictionId, CancellationToken cancellationToken);
+
+    Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken);
+
+    Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken);
+
+    Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken);
+}

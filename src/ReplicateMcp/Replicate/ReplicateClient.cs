@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace ReplicateMcp.Replicate;
+
+/// <summary>
+/// Typed client over two pipelines: <c>replicate</c> for reads and cancels (pooled, retried) and
+/// <c>replicate-create</c> for creates (fresh connection, retried only when Replicate provably did nothing).
+/// </summary>
+internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateClient
+{
+    public const string ReadClientName = "replicate";
+    public const string CreateClientName = "replicate-create";
+
+    public async Task<Prediction> CreatePredictionAsync(ModelRef model, JsonElement input, int preferWaitSeconds, CancellationToken cancellationToken)
+    {
+        var path = model.Version is null ? $"models/{model.Owner}/{model.Name}/predictions" : "predictions";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(new CreatePredictionRequest(model.Version, input), ReplicateJsonContext.Default.CreatePredictionRequest),
+        };
+        if (preferWaitSeconds > 0)
+            request.Headers.TryAddWithoutValidation("Prefer", $"wait={preferWaitSeconds}");
+        request.Options.Set(ReplicateRequestKind.IsCreate, true);
+        request.Options.Set(ReplicateRequestKind.PreferWaitSeconds, preferWaitSeconds);
+        // A new connection per create: SocketsHttpHandler silently resends a request that failed on a
+        // reused connection, which for a create could start a second paid prediction.
+        request.Headers.ConnectionClose = true;
+        return await SendAsync(factory.CreateClient(CreateClientName), request, ReplicateJsonContext.Default.Prediction, $"model {model}", cancellationToken);
+    }
+
+    public Task<Prediction> GetPredictionAsync(string predictionId, CancellationToken cancellationToken) =>
+        SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, $"predictions/{CheckId(predictionId)}"), ReplicateJsonContext.Default.Prediction, $"prediction {predictionId}", cancellationToken);
+
+    public Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken) =>
+        SendAsync(Reads, new HttpRequestMessage(HttpMethod.Post, $"predictions/{CheckId(predictionId)}/cancel"), ReplicateJsonContext.Default.Prediction, $"prediction {predictionId}", cancellationToken);
+
+    public Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken) =>
+        SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, $"models/{owner}/{name}"), ReplicateJsonContext.Default.ModelInfo, $"model {owner}/{name}", cancellationToken);
+
+    public Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken) =>
+        SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, $"models/{owner}/{name}/versions/{versionId}"), ReplicateJsonContext.Default.ModelVersionInfo, $"model {owner}/{name}:{versionId}", cancellationToken);
+
+    public async Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken)
+    {
+        var uri = $"search?query={Uri.EscapeDataString(query)}&limit={limit}";
+        var response = await SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, uri), ReplicateJsonContext.Default.SearchResponse, "search", cancellationToken);
+        return [.. response.Models.Select(h => h.Model).OfType<ModelInfo>().Take(limit)];
+    }
+
+    private HttpClient Reads => factory.CreateClient(ReadClientName);
+
+    /// <summary>Prediction ids go into URL paths: refuse anything that could change the path.</summary>
+    internal static string CheckId(string predictionId) =>
+        PredictionIds.IsValid(predictionId) ? predictionId
+            : throw new ArgumentException($"'{predictionId}' is not a valid prediction id (letters and digits only).", nameof(predictionId));
+
+    private static async Task<T> SendAsync<T>(HttpClient http, HttpRequestMessage request, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
+    {
+        using (request)
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken))
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                throw new ReplicateApiException(response.StatusCode, ReplicateErrors.Describe(response.StatusCode, body, what));
+            try
+            {
+                return JsonSerializer.Deserialize(body, type)
+                    ?? throw new ReplicateApiException(response.StatusCode, $"Replicate answered {what} with an empty body.");
+            }
+            catch (JsonException ex)
+            {
+                throw new ReplicateApiException(HttpStatusCode.BadGateway, $"Replicate answered {what} with a body that is not valid JSON ({ex.Message}).");
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace ReplicateMcp.Replicate;
+
+/// <summary>Tags a request so the resilience pipeline knows whether a retry could pay twice.</summary>
+internal static class ReplicateRequestKind
+{
+    public static readonly HttpRequestOptionsKey<bool> IsCreate = new("replicate-mcp.create");
+    public static readonly HttpRequestOptionsKey<int> PreferWaitSeconds = new("replicate-mcp.prefer-wait");
+
+    public static bool IsCreateRequest(this HttpRequestMessage? request) =>
+        request is not null && request.Options.TryGetValue(IsCreate, out var create) && create;
+}

@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using ReplicateMcp.Simulation;
+
+namespace ReplicateMcp.Replicate;
+
+internal static class ReplicateServiceCollectionExtensions
+{
+    /// <summary>Registers the typed Replicate client with its resilience pipeline and process-wide rate gate.</summary>
+    public static IServiceCollection AddReplicateClient(this IServiceCollection services)
+    {
+        services.AddSingleton<RateLimitGate>();
+        services.AddTransient<RateLimitHandler>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value;
+            return new SimulatedReplicateHandler(new SimulatorOptions
+            {
+                BaseUrl = options.NormalizedBaseUrl,
+                PredictionDuration = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.PredictionDuration,
+            }, sp.GetRequiredService<TimeProvider>());
+        });
+
+        AddPipeline(services, ReplicateClient.ReadClientName, pooled: true);
+        AddPipeline(services, ReplicateClient.CreateClientName, pooled: false);
+        services.AddSingleton<IReplicateClient, ReplicateClient>();
+        return services;
+    }
+
+    private static void AddPipeline(IServiceCollection services, string name, bool pooled)
+    {
+        var client = services.AddHttpClient(name, (sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value;
+                http.BaseAddress = options.NormalizedBaseUrl;
+                // The pipeline's own timeouts govern; HttpClient's 100 s default would cut a long Prefer: wait short.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("replicate-mcp/0.1");
+                if (!string.IsNullOrWhiteSpace(options.ApiToken))
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiToken);
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => PrimaryHandler(sp, pooled));
+        client.AddResilienceHandler(name, (builder, context) =>
+            {
+                builder.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = ReplicateRetryPolicy.MaxThrottledAttempts,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(500),
+                    MaxDelay = TimeSpan.FromSeconds(8),
+                    // The RateLimitHandler below already blocks the whole process for as long as Replicate asked.
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => ValueTask.FromResult(
+                        ReplicateRetryPolicy.ShouldRetry(args.Outcome, args.AttemptNumber, args.Context.GetRequestMessage())),
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                        args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests ? TimeSpan.Zero : null),
+                });
+                builder.AddTimeout(new HttpTimeoutStrategyOptions
+                {
+                    TimeoutGenerator = args => ValueTask.FromResult(ReplicateRetryPolicy.AttemptTimeout(args.Context.GetRequestMessage())),
+                });
+            });
+        // Added after the resilience handler, so it sits inside it and sees every attempt.
+        client.AddHttpMessageHandler<RateLimitHandler>();
+    }
+
+    private static HttpMessageHandler PrimaryHandler(IServiceProvider sp, bool pooled)
+    {
+        if (sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.Simulate)
+            return sp.GetRequiredService<SimulatedReplicateHandler>();
+        return new SocketsHttpHandler
+        {
+            // Redirects are never followed: a redirect could carry the token to another host.
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = pooled ? TimeSpan.FromMinutes(5) : TimeSpan.Zero,
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+        };
+    }
+}
