@@ -136,7 +136,7 @@ internal sealed partial class JobExecutor(
             else
             {
                 var request = new PredictionRequest(ParseModel(item.Model), prepared.Input, TimeSpan.FromMilliseconds(job.Settings.TimeoutMs), job.Settings.Download, $"{job.Id}/{item.Key}");
-                var progress = new ItemProgress(this, jobId, index, prepared.Input);
+                var progress = new ItemProgress(store, time, jobId, index, prepared.Input);
                 outcome = item is { Status: ItemStatus.Running, PredictionId: { } predictionId }
                     ? await runner.FollowAsync(predictionId, request, (item.StartedAt ?? time.GetUtcNow()) + request.Timeout, canceled, stopping)
                     : await runner.RunAsync(request, progress, canceled, stopping);
@@ -200,17 +200,17 @@ internal sealed partial class JobExecutor(
         ModelRef.TryParse(model, out var parsed) ? parsed : throw new InvalidOperationException($"Model '{model}' was validated at start.");
 
     /// <summary>Writes an item's milestones into the store.</summary>
-    private sealed class ItemProgress(JobExecutor owner, string jobId, int index, JsonElement sentInput) : IPredictionProgress
+    private sealed class ItemProgress(IJobStore store, TimeProvider time, string jobId, int index, JsonElement sentInput) : IPredictionProgress
     {
         public Task StartedAsync()
         {
-            var now = owner.time.GetUtcNow();
-            return owner.store.UpdateAsync(jobId, j => j.Items[index].Status != ItemStatus.Queued ? j
+            var now = time.GetUtcNow();
+            return store.UpdateAsync(jobId, j => j.Items[index].Status != ItemStatus.Queued ? j
                 : j.WithItem(index, i => i with { Status = ItemStatus.Running, StartedAt = now, SentInput = sentInput }));
         }
 
         public Task CreatedAsync(string predictionId) =>
-            owner.store.UpdateAsync(jobId, j => j.WithItem(index, i => i with { PredictionId = predictionId }), durable: true);
+            store.UpdateAsync(jobId, j => j.WithItem(index, i => i with { PredictionId = predictionId }), durable: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished: {Status}")]

@@ -1,0 +1,71 @@
+namespace ReplicateMcp.Cli;
+
+internal enum CliCommand { Serve, Run, Help, Version }
+
+/// <summary>The command line: our flags, plus <c>--Section:Key=value</c> configuration overrides.</summary>
+internal sealed record CliOptions(CliCommand Command, string? File, bool Simulate, bool Json, IReadOnlyList<string> ConfigurationArgs)
+{
+    public const string Usage = """
+        replicate-mcp — run batches and pipelines of Replicate predictions from an MCP client.
+
+        Usage:
+          replicate-mcp [--simulate]                 stdio MCP server (what MCP clients start)
+          replicate-mcp run FILE [--simulate] [--json]
+                                                     run a batch or pipeline file in the terminal
+          replicate-mcp --help | --version
+
+        FILE holds the arguments of replicate_batch_start ({"items": [...]}) or
+        replicate_pipeline_start ({"steps": [...]}). Progress goes to stderr; the final status goes
+        to stdout (JSON with --json). Exit code 0 when everything succeeded, 1 otherwise, 2 on bad input.
+
+        --simulate uses the built-in offline Replicate simulator (no token, no network).
+
+        Environment: REPLICATE_API_TOKEN, REPLICATE_BASE_URL, REPLICATE_DOWNLOAD_DIR, REPLICATE_DOWNLOAD_HOSTS,
+        REPLICATE_MCP_STATE_DIR, REPLICATE_MCP_MAX_CONCURRENCY, REPLICATE_MCP_SIMULATE=1.
+        Configuration keys can also be given as --Replicate:BaseUrl=URL etc.; the environment wins.
+        """;
+
+    /// <summary>Parses; returns null with <paramref name="error"/> set when the line makes no sense.</summary>
+    public static CliOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        error = null;
+        var command = CliCommand.Serve;
+        string? file = null;
+        bool simulate = false, json = false;
+        var config = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            switch (a)
+            {
+                case "--help" or "-h" or "-?": return new(CliCommand.Help, null, false, false, []);
+                case "--version": return new(CliCommand.Version, null, false, false, []);
+                case "--simulate": simulate = true; break;
+                case "--json": json = true; break;
+                case "run" when command == CliCommand.Serve && i == 0:
+                    command = CliCommand.Run;
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        error = "run: give the file to run, e.g. replicate-mcp run examples/pipeline.json --simulate";
+                        return null;
+                    }
+                    file = args[++i];
+                    break;
+                default:
+                    if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+                    {
+                        config.Add(a);
+                        break;
+                    }
+                    error = $"unknown argument '{a}'; see replicate-mcp --help";
+                    return null;
+            }
+        }
+        if (json && command != CliCommand.Run)
+        {
+            error = "--json goes with run";
+            return null;
+        }
+        return new(command, file, simulate, json, config);
+    }
+}

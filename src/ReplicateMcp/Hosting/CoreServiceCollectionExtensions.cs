@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReplicateMcp.Downloads;
+using ReplicateMcp.Jobs;
+using ReplicateMcp.Predictions;
+using ReplicateMcp.Replicate;
+using ReplicateMcp.Simulation;
+
+namespace ReplicateMcp.Hosting;
+
+internal static class CoreServiceCollectionExtensions
+{
+    public const string DownloadClientName = "downloads";
+
+    /// <summary>Everything below the MCP layer: options, Replicate client, runner, jobs, downloads.</summary>
+    public static IServiceCollection AddReplicateMcpCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ReplicateOptions>().Bind(configuration.GetSection("Replicate")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PredictionRunnerOptions>().Bind(configuration.GetSection("Predictions")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobStoreOptions>().Bind(configuration.GetSection("Jobs")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().Configure(o =>
+        {
+            if (double.TryParse(configuration["Simulator:PredictionSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+                o.PredictionDuration = TimeSpan.FromSeconds(seconds);
+        });
+        services.AddOptions<DownloadOptions>().Configure<IOptions<ReplicateOptions>>((o, replicate) =>
+        {
+            configuration.GetSection("Downloads").Bind(o);
+            o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
+            o.ExtraAllowedHosts = [.. (configuration["Downloads:ExtraAllowedHostsList"] ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddReplicateClient();
+        services.AddHttpClient(DownloadClientName, http => http.Timeout = TimeSpan.FromMinutes(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.Simulate
+                ? sp.GetRequiredService<SimulatedReplicateHandler>()
+                // Redirects are followed by the downloader itself, checking every hop against the allowlist.
+                : new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(15) });
+        services.AddSingleton(sp => new OutputDownloader(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(DownloadClientName),
+            sp.GetRequiredService<IOptions<DownloadOptions>>().Value,
+            sp.GetRequiredService<ILogger<OutputDownloader>>()));
+
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<PredictionResultBuilder>();
+        services.AddSingleton<PredictionRunner>();
+        services.AddSingleton<IJobPersistence>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<JobStoreOptions>>().Value;
+            return string.IsNullOrWhiteSpace(options.StateDirectory)
+                ? new NullJobPersistence()
+                : new JsonFileJobPersistence(options.StateDirectory, options.WriteCoalescing, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JsonFileJobPersistence>>());
+        });
+        services.AddSingleton<InMemoryJobStore>();
+        services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<InMemoryJobStore>());
+        services.AddSingleton<StepInputPreparer>();
+        services.AddSingleton<JobExecutor>();
+        services.AddSingleton<JobStarter>();
+        services.TryAddSingleton(CurrentOwner());
+        services.AddHostedService<JobEvictionService>();
+        services.AddHostedService<JobRecoveryService>();
+        return services;
+    }
+
+    private static JobOwner CurrentOwner()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new JobOwner(self.Id, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
+    }
+}

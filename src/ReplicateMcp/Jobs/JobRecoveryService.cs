@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ReplicateMcp.Jobs;
+
+/// <summary>
+/// At start, loads every job from the state directory: finished ones report as before, unfinished ones
+/// are adopted and resumed (running items re-attach to their predictions by id). Jobs of another live
+/// server sharing the directory are left to their owner. At stop, pending writes are flushed.
+/// </summary>
+internal sealed partial class JobRecoveryService(
+    IJobPersistence persistence,
+    InMemoryJobStore store,
+    JobExecutor executor,
+    JobOwner self,
+    TimeProvider time,
+    ILogger<JobRecoveryService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        int finished = 0, resumed = 0;
+        foreach (var job in persistence.LoadAll())
+        {
+            if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+            {
+                await persistence.DeleteAsync(job.Id, cancellationToken);
+                continue;
+            }
+            if (!job.IsFinished && job.Owner is { } owner && owner != self && IsAlive(owner))
+                continue; // another live server runs it
+            if (job.IsFinished)
+            {
+                store.Restore(job);
+                finished++;
+                continue;
+            }
+            var adopted = job with { Owner = self };
+            store.Restore(adopted);
+            await persistence.SaveAsync(adopted, durable: true, cancellationToken);
+            executor.Start(adopted);
+            resumed++;
+        }
+        if (finished + resumed > 0) LogRecovered(finished, resumed);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => persistence.FlushAsync(cancellationToken);
+
+    internal static bool IsAlive(JobOwner owner)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(owner.ProcessId);
+            // Pids are reused: the same pid with another start time is another program.
+            return Math.Abs((process.StartTime.ToUniversalTime() - owner.ProcessStartedAt.UtcDateTime).TotalSeconds) < 2;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Finished} finished and resumed {Resumed} unfinished jobs from the state directory")]
+    private partial void LogRecovered(int finished, int resumed);
+}

@@ -1,0 +1,12 @@
+using System.Text.Json;
+
+namespace ReplicateMcp.Jobs;
+
+/// <summary>One item or step as the user gave it (arguments already type-checked).</summary>
+internal sealed record ItemSpec(string? StepId, string Model, JsonElement Input, IReadOnlyList<string>? DependsOn = null);
+
+/// <summary>What a start tool (or <c>replicate-mcp run</c>) asks for.</summary>
+internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings);
+
+/// <summary>A started job and the message for the caller.</summary>
+internal sealed record StartOutcome(Job Job, string Message);

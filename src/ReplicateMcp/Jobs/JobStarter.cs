@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReplicateMcp.Pipelines;
+using ReplicateMcp.Predictions;
+using ReplicateMcp.Replicate;
+using ReplicateMcp.Schemas;
+
+namespace ReplicateMcp.Jobs;
+
+/// <summary>
+/// Checks a whole job before anything is spent (token, model ids, pipeline structure, inputs against
+/// each model's schema), then stores it and hands it to the executor. All or nothing.
+/// </summary>
+internal sealed partial class JobStarter(
+    IJobStore store,
+    JobExecutor executor,
+    ModelCatalog catalog,
+    TimeProvider time,
+    JobOwner owner,
+    IOptions<ReplicateOptions> replicateOptions,
+    ILogger<JobStarter> logger)
+{
+    public async Task<StartOutcome> StartAsync(JobSpec spec, CancellationToken cancellationToken)
+    {
+        if (!replicateOptions.Value.HasToken)
+            throw new JobStartException([$"{ReplicateOptions.TokenVariable} is not set: give the server a Replicate API token (https://replicate.com/account/api-tokens) in its environment, or start it with --simulate to try it offline."]);
+
+        var problems = new List<string>();
+        var models = new ModelRef?[spec.Items.Count];
+        for (var i = 0; i < spec.Items.Count; i++)
+        {
+            if (ModelRef.TryParse(spec.Items[i].Model, out var model)) models[i] = model;
+            else problems.Add($"{Name(spec, i)}.model: {Templates.DisplayText.Quote(spec.Items[i].Model)} is not a full model id; {ModelRef.FormHint}.");
+        }
+
+        IReadOnlyDictionary<string, IReadOnlyList<string>> dependencies = new Dictionary<string, IReadOnlyList<string>>();
+        if (spec.Kind == JobKind.Pipeline)
+        {
+            var plan = PipelineValidator.Validate(
+                [.. spec.Items.Select(s => new PipelineStepDefinition(s.StepId ?? "", s.Model, (JsonObject)JsonNode.Parse(s.Input.GetRawText())!, s.DependsOn))],
+                spec.Settings.Download);
+            problems.AddRange(plan.Errors);
+            dependencies = plan.Dependencies;
+        }
+
+        var notes = new List<string>();
+        if (spec.Settings.Validate && problems.Count == 0)
+            await ValidateInputsAsync(spec, models!, problems, notes, cancellationToken);
+        if (problems.Count > 0) throw new JobStartException(problems);
+
+        var now = time.GetUtcNow();
+        var job = new Job
+        {
+            Id = JobIds.New(spec.Kind),
+            Kind = spec.Kind,
+            Settings = spec.Settings,
+            CreatedAt = now,
+            Owner = owner,
+            Note = notes.Count == 0 ? null : string.Join(" ", notes),
+            Items = [.. spec.Items.Select((s, i) => new JobItem
+            {
+                Index = i,
+                StepId = s.StepId,
+                Model = s.Model,
+                Input = s.Input,
+                DependsOn = s.StepId is not null && dependencies.TryGetValue(s.StepId, out var deps) ? [.. deps] : ImmutableArray<string>.Empty,
+                Status = ItemStatus.Queued,
+            })],
+        };
+        await store.AddAsync(job, cancellationToken);
+        executor.Start(job);
+        LogStarted(job.Id, job.Kind.ToString(), job.Items.Length);
+        return new StartOutcome(job, Message(job, notes));
+    }
+
+    private async Task ValidateInputsAsync(JobSpec spec, ModelRef[] models, List<string> problems, List<string> notes, CancellationToken cancellationToken)
+    {
+        var distinct = models.Select(m => m.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var lookups = distinct.ToDictionary(m => m, m => FetchSchemaAsync(models.First(x => x.ToString().Equals(m, StringComparison.OrdinalIgnoreCase)), cancellationToken), StringComparer.OrdinalIgnoreCase);
+        await Task.WhenAll(lookups.Values);
+
+        for (var i = 0; i < spec.Items.Count; i++)
+        {
+            var (schema, error, skipReason) = lookups[models[i].ToString()].Result;
+            if (error is not null) { problems.Add($"{Name(spec, i)}.model: {error}"); continue; }
+            if (schema is null) continue;
+            var input = (JsonObject)JsonNode.Parse(spec.Items[i].Input.GetRawText())!;
+            var templated = spec.Kind == JobKind.Pipeline ? StepFields.TemplatedProperties(input) : [];
+            problems.AddRange(InputSchemaValidator.Validate(input, schema, $"{Name(spec, i)}.input", templated.Contains));
+        }
+        foreach (var (model, lookup) in lookups)
+            if (lookup.Result.SkipReason is { } reason)
+                notes.Add($"Input validation skipped for {model}: {reason}.");
+    }
+
+    /// <summary>The inlined schema; an error that refuses the start (404, 401); or why validation is skipped.</summary>
+    private async Task<(JsonObject? Schema, string? Error, string? SkipReason)> FetchSchemaAsync(ModelRef model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var schema = await catalog.GetInputSchemaAsync(model, cancellationToken);
+            return schema is null ? (null, null, "the model publishes no input schema") : (schema, null, null);
+        }
+        catch (ReplicateApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound)
+        {
+            return (null, $"\"{model}\" was not found on Replicate (404); check the owner/name with replicate_search_models.", null);
+        }
+        catch (ReplicateApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return (null, ex.Message, null);
+        }
+        catch (Exception ex) when (ex is ReplicateApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return (null, null, $"its schema could not be fetched ({ex.Message})");
+        }
+    }
+
+    private static string Name(JobSpec spec, int index) =>
+        spec.Kind == JobKind.Batch ? $"items[{index}]"
+        : Templates.StepIdSyntax.IsValid(spec.Items[index].StepId) ? $"steps[{spec.Items[index].StepId}]" : $"steps[{index}]";
+
+    private static string Message(Job job, IEnumerable<string> notes)
+    {
+        var (noun, idName, statusTool) = job.Kind == JobKind.Batch
+            ? ("batch of " + job.Items.Length + " prediction" + (job.Items.Length == 1 ? "" : "s"), "job_id", "replicate_batch_status")
+            : ("pipeline of " + job.Items.Length + " step" + (job.Items.Length == 1 ? "" : "s"), "pipeline_id", "replicate_pipeline_status");
+        var text = $"Started {noun} (concurrency {job.Settings.Concurrency}). It runs in the background: call {statusTool} with {{\"{idName}\": \"{job.Id}\", \"wait_seconds\": 30}} to wait for progress and results.";
+        var joined = string.Join(" ", notes);
+        return joined.Length == 0 ? text : text + " " + joined;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started {Kind} job {JobId} with {Count} items")]
+    private partial void LogStarted(string jobId, string kind, int count);
+}

@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using System.Net;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using ReplicateMcp.Predictions;
+using ReplicateMcp.Replicate;
+using ReplicateMcp.Schemas;
+
+namespace ReplicateMcp.Mcp;
+
+/// <summary>Find models and read their input schemas.</summary>
+[McpServerToolType]
+internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, Microsoft.Extensions.Options.IOptions<ReplicateOptions> replicateOptions)
+{
+    [McpServerTool(Name = "replicate_get_model_schema", Title = "A model's inputs and outputs", ReadOnly = true, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(ModelSchemaView))]
+    [Description(ToolDescriptions.GetModelSchema)]
+    public async Task<CallToolResult> GetSchemaAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    {
+        var args = new ToolArguments(request.Params?.Arguments, "model");
+        var text = args.RequiredString("model", 300, "a model id \"owner/name\" or \"owner/name:version\"");
+        ModelRef? model = null;
+        if (text is not null && !ModelRef.TryParse(text, out model))
+            args.Add($"model: {Templates.DisplayText.Quote(text)} is not a full model id; {ModelRef.FormHint}.");
+        args.ThrowIfInvalid();
+        RequireToken();
+
+        try
+        {
+            var info = await catalog.GetModelAsync(model!, cancellationToken);
+            var versionId = model!.Version ?? info.LatestVersion?.Id;
+            var document = await catalog.GetOpenApiSchemaAsync(model, cancellationToken);
+            var view = new ModelSchemaView(
+                model.FullName + (model.Version is null ? "" : ":" + model.Version),
+                info.Description, info.IsOfficial, versionId,
+                document is { } d ? SchemaInliner.Inline(d, "Input") : null,
+                document is { } o ? SchemaInliner.Inline(o, "Output") : null,
+                info.DefaultExample is { ValueKind: System.Text.Json.JsonValueKind.Object } ex && ex.TryGetProperty("input", out var exampleInput) ? exampleInput.Clone() : null);
+            var inputs = view.InputSchema?["properties"]?.AsObject().Select(p => p.Key) ?? [];
+            return ToolResults.Structured(view, $"{view.Model} ({(info.IsOfficial ? "official" : "community")}) takes: {string.Join(", ", inputs)}.");
+        }
+        catch (ReplicateApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new McpException($"model: {Templates.DisplayText.Quote(text)} was not found on Replicate (404); find the right id with replicate_search_models.");
+        }
+        catch (ReplicateApiException ex)
+        {
+            throw new McpException(ex.Message);
+        }
+    }
+
+    [McpServerTool(Name = "replicate_search_models", Title = "Search Replicate models", ReadOnly = true, Idempotent = true, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(ModelSearchView))]
+    [Description(ToolDescriptions.SearchModels)]
+    public async Task<CallToolResult> SearchAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    {
+        var args = new ToolArguments(request.Params?.Arguments, "query", "limit");
+        var query = args.RequiredString("query", 500, "search words such as \"upscale image\"");
+        if (query is not null && string.IsNullOrWhiteSpace(query)) args.Add("query: empty; give search words such as \"upscale image\".");
+        var limit = args.Int("limit", 1, 50, 10);
+        args.ThrowIfInvalid();
+        RequireToken();
+        try
+        {
+            var models = await client.SearchModelsAsync(query!, limit, cancellationToken);
+            var view = new ModelSearchView([.. models.Select(m => new ModelSearchHitView($"{m.Owner}/{m.Name}", m.Description, m.RunCount, m.IsOfficial))]);
+            return ToolResults.Structured(view, $"{view.Models.Count} model(s) match {Templates.DisplayText.Quote(query)}: {string.Join(", ", view.Models.Select(m => m.Model))}.");
+        }
+        catch (ReplicateApiException ex)
+        {
+            throw new McpException(ex.Message);
+        }
+    }
+
+    private void RequireToken()
+    {
+        if (!replicateOptions.Value.HasToken)
+            throw new McpException($"{ReplicateOptions.TokenVariable} is not set: give the server a Replicate API token in its environment, or start it with --simulate.");
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using ModelContextProtocol;
+using ReplicateMcp.Templates;
+
+namespace ReplicateMcp.Mcp;
+
+/// <summary>
+/// Strict reading of a tool call's arguments. The SDK's binder would accept "yes" for nothing and name no
+/// field; every problem here names the field, the value given and what is allowed, and all are reported at once.
+/// </summary>
+internal sealed class ToolArguments
+{
+    public const int MaxInputDepth = 32;
+    public const int MaxInputBytes = 1_000_000;
+
+    private readonly IReadOnlyDictionary<string, JsonElement> _args;
+    private readonly List<string> _problems = [];
+
+    public ToolArguments(IDictionary<string, JsonElement>? args, params string[] allowed)
+    {
+        _args = args is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(args, StringComparer.Ordinal);
+        foreach (var name in _args.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal)))
+            _problems.Add($"{DisplayText.Quote(name)}: unknown argument; allowed: {string.Join(", ", allowed)}.");
+    }
+
+    public IReadOnlyList<string> Problems => _problems;
+
+    public void Add(string problem) => _problems.Add(problem);
+
+    /// <summary>Throws the tool error listing every problem, if any.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (_problems.Count == 0) return;
+        throw new McpException(_problems.Count == 1 ? _problems[0]
+            : $"{_problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", _problems));
+    }
+
+    public int Int(string name, int min, int max, int defaultValue) =>
+        !_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null ? defaultValue : ReadInt(name, e, min, max) ?? defaultValue;
+
+    public bool Bool(string name, bool defaultValue)
+    {
+        if (!_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null) return defaultValue;
+        if (e.ValueKind is JsonValueKind.True or JsonValueKind.False) return e.GetBoolean();
+        _problems.Add($"{name}: {Describe(e)} given, expected true or false.");
+        return defaultValue;
+    }
+
+    public string? RequiredString(string name, int maxLength, string what)
+    {
+        if (!_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            _problems.Add($"{name}: missing; give {what}.");
+            return null;
+        }
+        return ReadString(name, e, maxLength, what);
+    }
+
+    public JsonElement[]? RequiredArray(string name, int min, int max, string what)
+    {
+        if (!_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            _problems.Add($"{name}: missing; give an array of {min}–{max} {what}.");
+            return null;
+        }
+        return ReadArray(name, e, min, max, what);
+    }
+
+    public int? ReadInt(string path, JsonElement e, int min, int max)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetDecimal(out var d) && d == decimal.Truncate(d))
+        {
+            if (d >= min && d <= max) return (int)d;
+            _problems.Add($"{path}: {e.GetRawText()} given, allowed {min}–{max}.");
+            return null;
+        }
+        _problems.Add($"{path}: {Describe(e)} given, expected a whole number {min}–{max}.");
+        return null;
+    }
+
+    public string? ReadString(string path, JsonElement e, int maxLength, string what)
+    {
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            _problems.Add($"{path}: {Describe(e)} given, expected {what}.");
+            return null;
+        }
+        var s = e.GetString()!;
+        if (s.Length > maxLength)
+        {
+            _problems.Add($"{path}: a string of {s.Length} characters given, at most {maxLength} allowed.");
+            return null;
+        }
+        return s;
+    }
+
+    public JsonElement[]? ReadArray(string path, JsonElement e, int min, int max, string what)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            _problems.Add($"{path}: {Describe(e)} given, expected an array of {min}–{max} {what}.");
+            return null;
+        }
+        var n = e.GetArrayLength();
+        if (n < min) { _problems.Add($"{path}: {n} given, at least {min} required."); return null; }
+        if (n > max) { _problems.Add($"{path}: {n} given, at most {max} allowed."); return null; }
+        return [.. e.EnumerateArray()];
+    }
+
+    /// <summary>Reads an object's fields, naming unknown and missing ones.</summary>
+    public Dictionary<string, JsonElement>? ReadObject(string path, JsonElement e, string[] allowed, string[] required, string what)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            _problems.Add($"{path}: {Describe(e)} given, expected {what}.");
+            return null;
+        }
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject())
+        {
+            if (!allowed.Contains(p.Name, StringComparer.Ordinal))
+                _problems.Add($"{path}.{DisplayText.Quote(p.Name).Trim('"')}: unknown field; allowed: {string.Join(", ", allowed)}.");
+            else fields[p.Name] = p.Value;
+        }
+        foreach (var r in required.Where(r => !fields.ContainsKey(r)))
+            _problems.Add($"{path}.{r}: missing; {what} needs {string.Join(" and ", required)}.");
+        return fields;
+    }
+
+    /// <summary>A model input: a JSON object, at most 32 levels deep and 1 MB.</summary>
+    public JsonElement? ReadInput(string path, JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            _problems.Add($"{path}: {Describe(e)} given, expected a JSON object of the model's inputs, e.g. {{\"prompt\": \"a red fox\"}}.");
+            return null;
+        }
+        var depth = Depth(e);
+        if (depth > MaxInputDepth)
+        {
+            _problems.Add($"{path}: nested {depth} levels deep, at most {MaxInputDepth} allowed.");
+            return null;
+        }
+        var size = e.GetRawText().Length;
+        if (size > MaxInputBytes)
+        {
+            _problems.Add($"{path}: {size.ToString("N0", CultureInfo.InvariantCulture)} characters of JSON given, at most {MaxInputBytes.ToString("N0", CultureInfo.InvariantCulture)} allowed; pass large files as URLs.");
+            return null;
+        }
+        return e.Clone();
+    }
+
+    private static int Depth(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => 1 + e.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonValueKind.Array => 1 + e.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
+        _ => 0,
+    };
+
+    /// <summary>A value as the user gave it, short: arrays by length, strings quoted and truncated.</summary>
+    public static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => DisplayText.Quote(e.GetString()),
+        JsonValueKind.Array => $"an array of {e.GetArrayLength()}",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => DisplayText.Truncate(e.GetRawText()),
+    };
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ModelContextProtocol;
+using ReplicateMcp.Predictions;
+
+namespace ReplicateMcp.Mcp;
+
+/// <summary>Tool results: snake_case, nulls written (clients read the schema), chained in front of the SDK's resolver.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(BatchStartView))]
+[JsonSerializable(typeof(PipelineStartView))]
+[JsonSerializable(typeof(BatchStatusView))]
+[JsonSerializable(typeof(PipelineStatusView))]
+[JsonSerializable(typeof(JobListView))]
+[JsonSerializable(typeof(PredictionResult))]
+[JsonSerializable(typeof(ModelSchemaView))]
+[JsonSerializable(typeof(ModelSearchView))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class ToolJsonContext : JsonSerializerContext;
+
+internal static class ToolJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(ToolJsonContext.Default.Options)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(ToolJsonContext.Default, McpJsonUtilities.DefaultOptions.TypeInfoResolver!),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+}
