@@ -32,6 +32,8 @@ internal static class McpServiceCollectionExtensions
                 var tool = McpServerTool.Create(method, request => ActivatorUtilities.CreateInstance(request.Services!, type),
                     new McpServerToolCreateOptions { SerializerOptions = ToolJson.Options });
                 tool.ProtocolTool.InputSchema = ToolSchemas.ByTool[tool.ProtocolTool.Name];
+                if (tool.ProtocolTool.OutputSchema is { } output)
+                    tool.ProtocolTool.OutputSchema = ToolSchemas.WithoutBooleanSchemas(output);
                 yield return tool;
             }
         }

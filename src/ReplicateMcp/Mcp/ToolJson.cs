@@ -31,6 +31,8 @@ internal static class ToolJson
         var options = new JsonSerializerOptions(ToolJsonContext.Default.Options)
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine(ToolJsonContext.Default, McpJsonUtilities.DefaultOptions.TypeInfoResolver!),
+            // Results are read by models and people, not embedded in HTML: keep quotes and non-ASCII readable.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly();
         return options;

@@ -11,7 +11,7 @@ internal static class ToolResults
     {
         var node = JsonSerializer.SerializeToNode(value, ToolJson.Info<T>())!.AsObject();
         if (stripFromEach.Length > 0) Strip(node, stripFromEach);
-        var json = node.ToJsonString();
+        var json = node.ToJsonString(ToolJson.Options);
         return new CallToolResult
         {
             StructuredContent = JsonSerializer.SerializeToElement(node, ToolJson.Info<JsonObject>()),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ReplicateMcp.Mcp;
 
@@ -80,6 +81,40 @@ internal static class ToolSchemas
         }, "required": ["prediction_id"], "additionalProperties": false}
         """),
     };
+
+    /// <summary>
+    /// Replaces boolean sub-schemas (<c>true</c>, generated for free-form JSON values) by <c>{}</c>:
+    /// both mean "anything", but some clients (the TypeScript SDK) reject the boolean form.
+    /// </summary>
+    public static JsonElement WithoutBooleanSchemas(JsonElement schema)
+    {
+        var node = JsonNode.Parse(schema.GetRawText());
+        Replace(node);
+        using var doc = JsonDocument.Parse(node!.ToJsonString());
+        return doc.RootElement.Clone();
+    }
+
+    private static void Replace(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    if (obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.True && key is not ("additionalProperties" or "nullable" or "readOnly"))
+                        obj[key] = new JsonObject();
+                    else Replace(obj[key]);
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.True) array[i] = new JsonObject();
+                    else Replace(array[i]);
+                }
+                break;
+        }
+    }
 
     private static JsonElement Parse(string json)
     {

@@ -7,7 +7,7 @@ namespace ReplicateMcp.Predictions;
 /// <summary>Reads the parts the contract names out of a model's raw output, whatever its shape.</summary>
 internal static class PredictionOutputs
 {
-    private const int LogsTailChars = 1500;
+    private const int LogsTailChars = 500;
 
     /// <summary>Every http(s) URL and every <c>data:</c> URI, in document order.</summary>
     public static (IReadOnlyList<string> Urls, IReadOnlyList<string> DataUris) FindFiles(JsonElement? output)
