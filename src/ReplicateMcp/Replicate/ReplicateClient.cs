@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -20,7 +19,11 @@ internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateCl
         var path = model.Version is null ? $"models/{model.Owner}/{model.Name}/predictions" : "predictions";
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = JsonContent.Create(new CreatePredictionRequest(model.Version, input), ReplicateJsonContext.Default.CreatePredictionRequest),
+            // Buffered, so the request carries a Content-Length instead of a chunked body.
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new CreatePredictionRequest(model.Version, input), ReplicateJsonContext.Default.CreatePredictionRequest))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
         };
         if (preferWaitSeconds > 0)
             request.Headers.TryAddWithoutValidation("Prefer", $"wait={preferWaitSeconds}");
