@@ -34,7 +34,7 @@ internal static class McpServiceCollectionExtensions
                 tool.ProtocolTool.InputSchema = ToolSchemas.ByTool[tool.ProtocolTool.Name];
                 if (tool.ProtocolTool.OutputSchema is { } output)
                     tool.ProtocolTool.OutputSchema = ToolSchemas.WithoutBooleanSchemas(output);
-                yield return tool;
+                yield return new UserErrorTool(tool);
             }
         }
     }
