@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace ReplicateMcp.Tests.EndToEnd;
+
+/// <summary>
+/// A WireMock fake that lives outside the server process and remembers predictions: created
+/// <c>starting</c>, <c>succeeded</c> after <see cref="Duration"/> of real time, each with one PNG URL.
+/// </summary>
+internal sealed class StatefulReplicateFake : IDisposable
+{
+    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Created, string Model, JsonNode? Input)> _predictions = new();
+    private readonly ConcurrentQueue<(string Id, string Model, string Input)> _creates = new();
+    private readonly WireMockServer _server = WireMockServer.Start();
+
+    public StatefulReplicateFake(TimeSpan duration)
+    {
+        Duration = duration;
+        _server.Given(Request.Create().WithPath("/v1/models/*/predictions").UsingPost()).RespondWith(Response.Create().WithCallback(Create));
+        _server.Given(Request.Create().WithPath("/v1/predictions/*").UsingGet()).RespondWith(Response.Create().WithCallback(Get));
+        _server.Given(Request.Create().WithPath("/files/*").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/png").WithBody(Png));
+    }
+
+    public TimeSpan Duration { get; }
+
+    public string ApiUrl => _server.Url + "/v1";
+
+    public IReadOnlyList<(string Id, string Model, string Input)> Creates => [.. _creates];
+
+    private ResponseMessage Create(IRequestMessage request)
+    {
+        var id = "p" + Guid.NewGuid().ToString("N")[..20];
+        var model = string.Join('/', request.Path.Split('/')[3..5]);
+        var input = JsonNode.Parse(request.Body ?? "{}")?["input"];
+        _predictions[id] = (DateTimeOffset.UtcNow, model, input?.DeepClone());
+        _creates.Enqueue((id, model, input?.ToJsonString() ?? "null"));
+        return Json(201, Body(id));
+    }
+
+    private ResponseMessage Get(IRequestMessage request)
+    {
+        var id = request.Path.Split('/')[^1];
+        return _predictions.ContainsKey(id) ? Json(200, Body(id)) : Json(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
+    }
+
+    private JsonObject Body(string id)
+    {
+        var (created, model, input) = _predictions[id];
+        var done = DateTimeOffset.UtcNow - created >= Duration;
+        return new JsonObject
+        {
+            ["id"] = id,
+            ["model"] = model,
+            ["version"] = "hidden",
+            ["input"] = input?.DeepClone(),
+            ["status"] = done ? "succeeded" : "processing",
+            ["output"] = done ? new JsonArray($"{_server.Url}/files/{id}/out-0.png") : null,
+            ["error"] = null,
+            ["logs"] = "",
+        };
+    }
+
+    private static ResponseMessage Json(int status, JsonObject body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+        BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String },
+    };
+
+    public void Dispose() => _server.Stop();
+}
