@@ -115,6 +115,30 @@ public sealed class JobGraphTests
     }
 
     [Fact]
+    public void Constructor_ResumedAfterFailureBeforeSkipsWereSaved_SkipsStrandedDependents()
+    {
+        // The process died after saving b as failed but before saving the skips of d.
+        var job = Diamond();
+        job = JobTestData.WithStatus(job, 0, ItemStatus.Succeeded);
+        job = JobTestData.WithStatus(job, 1, ItemStatus.Failed);
+        job = JobTestData.WithStatus(job, 2, ItemStatus.Succeeded);
+
+        var graph = new JobGraph(job);
+
+        var skip = Assert.Single(graph.InitiallySkipped);
+        Assert.Equal((3, "depends on step 'b', which ended failed"), skip);
+        Assert.Equal([4], graph.InitiallyReady());
+        graph.Finished(4, ItemStatus.Succeeded);
+        Assert.True(graph.AllDone);
+    }
+
+    [Fact]
+    public void Constructor_FreshPipeline_SkipsNothing()
+    {
+        Assert.Empty(new JobGraph(Diamond()).InitiallySkipped);
+    }
+
+    [Fact]
     public void AllDone_EveryItemAlreadyTerminal_True()
     {
         var job = JobTestData.Finish(Diamond(), DateTimeOffset.UnixEpoch);
