@@ -72,6 +72,7 @@ internal sealed partial class JobExecutor(
         try
         {
             var graph = new JobGraph(job);
+            if (graph.InitiallySkipped.Count > 0) await SkipAsync(job.Id, graph.InitiallySkipped);
             var ready = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
             foreach (var index in graph.InitiallyReady()) ready.Writer.TryWrite(index);
             if (graph.AllDone) ready.Writer.TryComplete();

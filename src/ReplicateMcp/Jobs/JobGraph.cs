@@ -36,7 +36,17 @@ internal sealed class JobGraph
             _done[item.Index] = item.Status.IsTerminal();
             if (!_done[item.Index]) _open++;
         }
+        // A process killed between saving a failed step and saving its skips leaves dependents queued that nothing
+        // would ever release: skip them now, or the resumed job waits forever.
+        var skipped = new List<(int, string)>();
+        foreach (var item in job.Items)
+            if (item.Status is ItemStatus.Failed or ItemStatus.TimedOut or ItemStatus.Canceled)
+                SkipDescendants(item.Index, SkipReason(item.Index, item.Status), skipped);
+        InitiallySkipped = skipped;
     }
+
+    /// <summary>Unfinished items of a resumed job that depend on one that did not succeed; the caller records them skipped.</summary>
+    public IReadOnlyList<(int Index, string Reason)> InitiallySkipped { get; }
 
     public bool AllDone { get { lock (_lock) return _open == 0; } }
 
@@ -65,12 +75,13 @@ internal sealed class JobGraph
             }
             else
             {
-                var reason = $"depends on step '{_keys[index]}', which ended {status.ToWire()}";
-                SkipDescendants(index, reason, skipped);
+                SkipDescendants(index, SkipReason(index, status), skipped);
             }
             return (ready, skipped);
         }
     }
+
+    private string SkipReason(int index, ItemStatus status) => $"depends on step '{_keys[index]}', which ended {status.ToWire()}";
 
     private void SkipDescendants(int index, string reason, List<(int, string)> skipped)
     {

@@ -93,10 +93,31 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
             }
             catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
+                // A newer server sharing the state dir may write values we cannot read: its file is not ours to move.
+                if (ex is JsonException && ReadVersion(file) is { } version && version > Job.FormatVersion)
+                {
+                    LogNewerFormat(file, version);
+                    continue;
+                }
                 MoveAside(file, ex);
             }
         }
         return jobs;
+    }
+
+    /// <summary>The file's <c>version</c> when it is well-formed JSON, else null.</summary>
+    private static int? ReadVersion(string file)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("version", out var v) && v.TryGetInt32(out var n) ? n : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private void MoveAside(string file, Exception ex)

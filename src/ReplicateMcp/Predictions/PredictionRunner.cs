@@ -142,16 +142,17 @@ internal sealed partial class PredictionRunner(
                 failingSince = null;
             }
             catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException
-                || (ex is ReplicateApiException api && (int)api.StatusCode >= 500))
+                || (ex is ReplicateApiException api && ((int)api.StatusCode >= 500 || api.StatusCode == HttpStatusCode.TooManyRequests)))
             {
                 // Polls are safe to repeat: only an unbroken run of failures longer than the budget ends the item.
+                // A 429 that outlasted the client's retries is one of them; it must not escape as an exception.
                 failingSince ??= time.GetUtcNow();
                 lastFault = ex.Message;
                 LogPollFault(current.Id, ex.Message);
                 if (time.GetUtcNow() - failingSince >= _options.PollFailureBudget)
                     return PredictionOutcome.Failed($"Lost contact with Replicate for {_options.PollFailureBudget.TotalSeconds:0} s while following prediction {current.Id} ({lastFault}). It may still finish: check it with replicate_get_prediction.", current.Id);
             }
-            catch (ReplicateApiException ex) when (ex.StatusCode != HttpStatusCode.TooManyRequests)
+            catch (ReplicateApiException ex)
             {
                 return PredictionOutcome.Failed(ex.Message, current.Id);
             }
