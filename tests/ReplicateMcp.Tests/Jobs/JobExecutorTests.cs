@@ -168,6 +168,36 @@ public sealed class JobExecutorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartAsync_TemplatedInputBreaksSchemaOnceResolved_FailsThatStepBeforeItsCreate()
+    {
+        Api.PublishSchema("acme/flux", CogSchemas.FluxLike);
+        var spec = Pipeline(3,
+            Step("gen", "acme/flux", """{"prompt": "a fox"}"""),
+            Step("again", "acme/flux", """{"prompt": "again", "aspect_ratio": "$gen.urls[0]"}"""));
+
+        var started = await _harness.Starter.StartAsync(spec, CT);
+        var job = await _harness.FinishedAsync(started.Job.Id);
+
+        Assert.Equal(ItemStatus.Failed, job.Items[1].Status);
+        Assert.Contains("steps[again].input.aspect_ratio", job.Items[1].Error);
+        Assert.Single(Api.Creates);
+    }
+
+    [Fact]
+    public async Task StartAsync_SchemaCannotBeFetched_StartsAndSaysValidationSkipped()
+    {
+        Api.ModelLookupFault = new HttpRequestException("connection refused");
+
+        // A pinned version needs no lookup to be created, so only validation is affected.
+        var started = await _harness.Starter.StartAsync(Batch(1, Item($"acme/flux:{FakeReplicateApi.Version}")), CT);
+        var job = await _harness.FinishedAsync(started.Job.Id);
+
+        Assert.Contains("validation skipped", started.Message);
+        Assert.Contains("connection refused", started.Message);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+    }
+
+    [Fact]
     public async Task CancelAsync_WhileRunning_CancelsPredictionsAndNeverStartsQueuedItems()
     {
         Api.HoldCreates = true;
@@ -191,6 +221,42 @@ public sealed class JobExecutorTests : IAsyncLifetime
         Assert.All(job.Items, i => Assert.Equal(ItemStatus.Canceled, i.Status));
         Assert.All(job.Items.Where(i => i.Index >= 2), i => Assert.Null(i.PredictionId));
         Assert.NotNull(job.CompletedAt);
+    }
+
+    [Fact]
+    public async Task CancelAsync_PipelineWhileFirstStepRuns_MarksStepsThatNeverStartedCanceledNotSkipped()
+    {
+        Api.HoldCreates = true;
+        var spec = Pipeline(3,
+            Step("gen", "acme/flux", """{"prompt": "a fox"}"""),
+            Step("up", "acme/upscaler", """{"image": "$gen.urls[0]"}"""),
+            Step("after", "acme/rembg", """{"image": "$up.urls[0]"}"""));
+        var started = await _harness.Starter.StartAsync(spec, CT);
+        var gen = await Api.NextHeldAsync(CT);
+        gen.Start();
+        await _harness.WaitForAsync(started.Job.Id, j => j.Items[0].PredictionId == gen.Id);
+
+        await _harness.Executor.CancelAsync(started.Job.Id, CT);
+        var job = await _harness.FinishedAsync(started.Job.Id);
+
+        Assert.Equal(JobStatus.Canceled, job.Status);
+        Assert.All(job.Items, i => Assert.Equal(ItemStatus.Canceled, i.Status));
+        Assert.All(job.Items, i => Assert.Null(i.SkipReason));
+        Assert.Equal([gen.Id], Api.Cancels);
+        Assert.Single(Api.Creates);
+    }
+
+    [Fact]
+    public async Task CancelAsync_FinishedJob_LeavesItUnchanged()
+    {
+        var started = await _harness.Starter.StartAsync(Batch(1, Item("acme/flux")), CT);
+        var finished = await _harness.FinishedAsync(started.Job.Id);
+
+        var after = await _harness.Executor.CancelAsync(started.Job.Id, CT);
+
+        Assert.Equal(JobStatus.Succeeded, after!.Status);
+        Assert.Equal(finished.CompletedAt, after.CompletedAt);
+        Assert.Empty(Api.Cancels);
     }
 
     [Fact]

@@ -39,6 +39,9 @@ internal sealed class FakeReplicateApi : IReplicateClient
 
     public ConcurrentQueue<string> ModelLookups { get; } = new();
 
+    /// <summary>When set, model and version lookups throw it (schema cannot be fetched).</summary>
+    public Exception? ModelLookupFault { get; set; }
+
     public int MaxConcurrentCreates => Volatile.Read(ref _maxInFlight);
 
     public int CreatesInFlight => Volatile.Read(ref _inFlight);
@@ -117,6 +120,7 @@ internal sealed class FakeReplicateApi : IReplicateClient
     {
         var full = $"{owner}/{name}";
         ModelLookups.Enqueue(full);
+        if (ModelLookupFault is { } fault) return Task.FromException<ModelInfo>(fault);
         return Task.FromResult(new ModelInfo
         {
             Owner = owner,
@@ -128,7 +132,7 @@ internal sealed class FakeReplicateApi : IReplicateClient
     }
 
     public Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken) =>
-        Task.FromResult(new ModelVersionInfo { Id = versionId, OpenapiSchema = _schemas.TryGetValue($"{owner}/{name}", out var s) ? s : null });
+        ModelLookupFault is { } fault ? Task.FromException<ModelVersionInfo>(fault) : Task.FromResult(new ModelVersionInfo { Id = versionId, OpenapiSchema = _schemas.TryGetValue($"{owner}/{name}", out var s) ? s : null });
 
     public Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo { Owner = "black-forest-labs", Name = "flux-schnell", IsOfficial = true, RunCount = 1 }]);
