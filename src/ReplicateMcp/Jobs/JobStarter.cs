@@ -48,8 +48,9 @@ internal sealed partial class JobStarter(
         }
 
         var notes = new List<string>();
-        if (spec.Settings.Validate && problems.Count == 0)
-            await ValidateInputsAsync(spec, models!, problems, notes, cancellationToken);
+        // Inputs are checked even when other problems were found: one refusal lists everything to fix.
+        if (spec.Settings.Validate)
+            await ValidateInputsAsync(spec, models, problems, notes, cancellationToken);
         if (problems.Count > 0) throw new JobStartException(problems);
 
         var now = time.GetUtcNow();
@@ -77,15 +78,16 @@ internal sealed partial class JobStarter(
         return new StartOutcome(job, Message(job, notes));
     }
 
-    private async Task ValidateInputsAsync(JobSpec spec, ModelRef[] models, List<string> problems, List<string> notes, CancellationToken cancellationToken)
+    private async Task ValidateInputsAsync(JobSpec spec, ModelRef?[] models, List<string> problems, List<string> notes, CancellationToken cancellationToken)
     {
-        var distinct = models.Select(m => m.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var lookups = distinct.ToDictionary(m => m, m => FetchSchemaAsync(models.First(x => x.ToString().Equals(m, StringComparison.OrdinalIgnoreCase)), cancellationToken), StringComparer.OrdinalIgnoreCase);
+        var distinct = models.OfType<ModelRef>().Select(m => m.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var lookups = distinct.ToDictionary(m => m, m => FetchSchemaAsync(models.First(x => x is not null && x.ToString().Equals(m, StringComparison.OrdinalIgnoreCase))!, cancellationToken), StringComparer.OrdinalIgnoreCase);
         await Task.WhenAll(lookups.Values);
 
         for (var i = 0; i < spec.Items.Count; i++)
         {
-            var (schema, error, skipReason) = lookups[models[i].ToString()].Result;
+            if (models[i] is null) continue; // already reported as a bad model id
+            var (schema, error, skipReason) = lookups[models[i]!.ToString()].Result;
             if (error is not null) { problems.Add($"{Name(spec, i)}.model: {error}"); continue; }
             if (schema is null) continue;
             var input = (JsonObject)JsonNode.Parse(spec.Items[i].Input.GetRawText())!;

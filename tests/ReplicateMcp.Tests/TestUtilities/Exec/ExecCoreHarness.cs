@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using ReplicateMcp.Hosting;
+using ReplicateMcp.Jobs;
+using ReplicateMcp.Replicate;
+
+namespace ReplicateMcp.Tests.TestUtilities.Exec;
+
+/// <summary>
+/// The production core (AddReplicateMcpCore) on an in-memory configuration, with <see cref="FakeReplicateApi"/>
+/// in place of the HTTP client: token set, state in memory only, downloads into a temp folder.
+/// </summary>
+internal sealed class ExecCoreHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string _downloads = Path.Combine(Path.GetTempPath(), "rmcp-exec-" + Guid.NewGuid().ToString("N"));
+
+    public ExecCoreHarness(bool withToken = true, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
+    {
+        Time = time ?? new FakeTimeProvider(Start);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Jobs:StateDirectory"] = "",
+            ["Downloads:DownloadDirectory"] = _downloads,
+        };
+        if (withToken) settings["Replicate:ApiToken"] = "r8_fake_token_for_tests";
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(Time);
+        services.AddSingleton<IHostApplicationLifetime>(Lifetime);
+        services.AddReplicateMcpCore(Configuration);
+        services.AddSingleton<IReplicateClient>(Api);
+        configure?.Invoke(services);
+        Services = services.BuildServiceProvider();
+    }
+
+    public IConfiguration Configuration { get; }
+
+    public FakeReplicateApi Api { get; } = new();
+
+    public TimeProvider Time { get; }
+
+    public FakeHostLifetime Lifetime { get; } = new();
+
+    public ServiceProvider Services { get; }
+
+    public JobStarter Starter => Services.GetRequiredService<JobStarter>();
+
+    public JobExecutor Executor => Services.GetRequiredService<JobExecutor>();
+
+    public IJobStore Store => Services.GetRequiredService<IJobStore>();
+
+    public static JsonElement Json(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+
+    public static JobSpec Batch(int concurrency, params ItemSpec[] items) =>
+        new(JobKind.Batch, items, new JobSettings(concurrency, Download: false, TimeoutMs: 300_000, TtlHours: 1, Validate: true));
+
+    public static JobSpec Pipeline(int concurrency, params ItemSpec[] steps) =>
+        new(JobKind.Pipeline, steps, new JobSettings(concurrency, Download: false, TimeoutMs: 300_000, TtlHours: 1, Validate: true));
+
+    public static ItemSpec Item(string model, string input = """{"prompt": "a red fox"}""") => new(null, model, Json(input));
+
+    public static ItemSpec Step(string id, string model, string input, params string[] dependsOn) =>
+        new(id, model, Json(input), dependsOn.Length == 0 ? null : dependsOn);
+
+    /// <summary>Waits for the job's background run to end and returns its final snapshot.</summary>
+    public async Task<Job> FinishedAsync(string jobId)
+    {
+        await Executor.WhenStoppedAsync(jobId).WaitAsync(TestContext.Current.CancellationToken);
+        return Store.Get(jobId) ?? throw new InvalidOperationException($"Job {jobId} is gone.");
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the stored job.</summary>
+    public async Task<Job> WaitForAsync(string jobId, Func<Job, bool> condition)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        while (true)
+        {
+            var changed = Store.WaitForChangeAsync(jobId, ct);
+            var job = Store.Get(jobId) ?? throw new InvalidOperationException($"Job {jobId} is gone.");
+            if (condition(job)) return job;
+            await changed;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Lifetime.StopApplication();
+        await Services.DisposeAsync();
+        Lifetime.Dispose();
+        if (Directory.Exists(_downloads)) Directory.Delete(_downloads, recursive: true);
+    }
+}
