@@ -61,6 +61,12 @@ internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateCl
         PredictionIds.IsValid(predictionId) ? predictionId
             : throw new ArgumentException($"'{predictionId}' is not a valid prediction id (letters and digits only).", nameof(predictionId));
 
+    /// <summary>An error body may echo the request's headers back (a proxy does): the token never reaches a message.</summary>
+    private static string Redact(string message, HttpClient http) =>
+        http.DefaultRequestHeaders.Authorization?.Parameter is { Length: > 0 } token
+            ? message.Replace(token, "[redacted]", StringComparison.Ordinal)
+            : message;
+
     private static async Task<T> SendAsync<T>(HttpClient http, HttpRequestMessage request, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
     {
         using (request)
@@ -68,7 +74,7 @@ internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateCl
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
-                throw new ReplicateApiException(response.StatusCode, ReplicateErrors.Describe(response.StatusCode, body, what));
+                throw new ReplicateApiException(response.StatusCode, Redact(ReplicateErrors.Describe(response.StatusCode, body, what), http));
             try
             {
                 return JsonSerializer.Deserialize(body, type)

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ReplicateMcp.Replicate;
+using ReplicateMcp.Tests.TestUtilities;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Settings;
+
+namespace ReplicateMcp.Tests.Replicate;
+
+/// <summary>The Replicate client through the production registration, its resilience pipeline included, against WireMock.</summary>
+public sealed class ReplicateClientTests : IDisposable
+{
+    private const string Id = "azaq55dbukgxg6kubr4k6g3pby";
+
+    private readonly ReplicateFake _fake = new();
+    private readonly TempDirectory _downloads = new();
+    private readonly List<IHost> _hosts = [];
+
+    private static CancellationToken CT => TestContext.Current.CancellationToken;
+
+    private static JsonElement Input => JsonDocument.Parse("""{"prompt":"a corgi","num_outputs":1}""").RootElement;
+
+    public void Dispose()
+    {
+        foreach (var host in _hosts) host.Dispose();
+        _fake.Dispose();
+        _downloads.Dispose();
+    }
+
+    private IReplicateClient CreateSut(TimeProvider? time = null, string? apiBaseUrl = null)
+    {
+        var host = TestHost.Build(TestHost.Settings(apiBaseUrl ?? _fake.ApiBaseUrl, _downloads.Path),
+            services => { if (time is not null) services.AddSingleton(time); });
+        _hosts.Add(host);
+        return host.Services.GetRequiredService<IReplicateClient>();
+    }
+
+    private static ModelRef Model(string text) => ModelRef.TryParse(text, out var model) ? model : throw new ArgumentException(text);
+
+    [Fact]
+    public async Task CreatePredictionAsync_OfficialModel_PostsToModelRouteWithTokenAndPreferWait()
+    {
+        _fake.CreateOfficial("black-forest-labs", "flux-schnell", ApiSamples.Object("02"));
+
+        var prediction = await CreateSut().CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 7, CT);
+
+        Assert.Equal(Id, prediction.Id);
+        Assert.Equal("starting", prediction.Status);
+        Assert.False(prediction.IsTerminal);
+        var request = Assert.Single(_fake.Server.LogEntries).RequestMessage;
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/v1/models/black-forest-labs/flux-schnell/predictions", request.Path);
+        Assert.Equal($"Bearer {ReplicateFake.Token}", request.Headers!["Authorization"].Single());
+        Assert.Equal("wait=7", request.Headers["Prefer"].Single());
+        var body = JsonNode.Parse(request.Body!)!.AsObject();
+        Assert.False(body.ContainsKey("version"));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Input.GetRawText()), body["input"]));
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_VersionedModel_PostsVersionAndInputToPredictions()
+    {
+        var version = ReplicateFake.Version('a');
+        _fake.CreateVersioned(ApiSamples.Object("02"));
+
+        var prediction = await CreateSut().CreatePredictionAsync(Model($"stability-ai/sdxl:{version}"), Input, 60, CT);
+
+        Assert.Equal(Id, prediction.Id);
+        Assert.Equal("starting", prediction.Status);
+        var request = Assert.Single(_fake.Server.LogEntries).RequestMessage;
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/v1/predictions", request.Path);
+        Assert.Equal($"Bearer {ReplicateFake.Token}", request.Headers!["Authorization"].Single());
+        Assert.Equal("wait=60", request.Headers["Prefer"].Single());
+        var body = JsonNode.Parse(request.Body!)!.AsObject();
+        Assert.Equal(version, (string?)body["version"]);
+        Assert.Equal("a corgi", (string?)body["input"]!["prompt"]);
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_ImageSucceeded_ParsesOutputArrayOfUrls()
+    {
+        _fake.Get(Id, ApiSamples.Object("03"));
+
+        var prediction = await CreateSut().GetPredictionAsync(Id, CT);
+
+        Assert.Equal("succeeded", prediction.Status);
+        Assert.True(prediction.IsTerminal);
+        var output = prediction.Output!.Value;
+        Assert.Equal(JsonValueKind.Array, output.ValueKind);
+        Assert.Equal("https://replicate.delivery/pbxt/gDoc64M9pRaQNdZb0evCRgm57WZJ5BKi0T5kzV6qm2tGmd8IA/out-0.png", Assert.Single(output.EnumerateArray()).GetString());
+        Assert.Equal(5.524512, prediction.Metrics!.Value.GetProperty("predict_time").GetDouble());
+        Assert.Null(prediction.ErrorText);
+        Assert.StartsWith("Using seed: 42069", prediction.Logs);
+        Assert.Equal("/v1/predictions/" + Id, Assert.Single(_fake.Server.LogEntries).RequestMessage.Path);
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_LlmTokenArray_ParsesEveryToken()
+    {
+        const string llm = "jp9nrd1g2hrj20cjb2vrb55mkr";
+        _fake.Get(llm, ApiSamples.Object("04"));
+
+        var prediction = await CreateSut().GetPredictionAsync(llm, CT);
+
+        Assert.Equal(llm, prediction.Id);
+        Assert.Equal("succeeded", prediction.Status);
+        Assert.Equal("meta/meta-llama-3-8b-instruct", prediction.Model);
+        var tokens = prediction.Output!.Value.EnumerateArray().Select(t => t.GetString()).ToArray();
+        Assert.Equal(12, tokens.Length);
+        Assert.Equal("\n\nFuzzy, gentle beasts\nSoftly grazing, quiet eyes\nLlama's gentle charm", string.Concat(tokens));
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_VideoSingleUrl_ParsesOutputString()
+    {
+        const string video = "ype2b3w02xrme0cqadzrms82nm";
+        _fake.Get(video, ApiSamples.Object("05"));
+
+        var prediction = await CreateSut().GetPredictionAsync(video, CT);
+
+        Assert.Equal(video, prediction.Id);
+        Assert.Equal("succeeded", prediction.Status);
+        Assert.Equal(JsonValueKind.String, prediction.Output!.Value.ValueKind);
+        Assert.Equal("https://replicate.delivery/xezq/EXAMPLE/tmpuumvokey.mp4", prediction.Output.Value.GetString());
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_Failed_ParsesErrorText()
+    {
+        const string failed = "q3k2xg7m1hrj40cjb3a9bc2def";
+        _fake.Get(failed, ApiSamples.Object("06"));
+
+        var prediction = await CreateSut().GetPredictionAsync(failed, CT);
+
+        Assert.Equal("failed", prediction.Status);
+        Assert.True(prediction.IsTerminal);
+        Assert.Equal("CUDA out of memory. Tried to allocate 16.00 GiB", prediction.ErrorText);
+        Assert.Null(prediction.Output);
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_CanceledWithOddFieldOrderAndExtraFields_Parses()
+    {
+        const string canceled = "hdwst0bb05rgp0cf0p29mzk2am";
+        _fake.Get(canceled, ApiSamples.Object("07"));
+
+        var prediction = await CreateSut().GetPredictionAsync(canceled, CT);
+
+        Assert.Equal(canceled, prediction.Id);
+        Assert.Equal("canceled", prediction.Status);
+        Assert.True(prediction.IsTerminal);
+        Assert.Equal("stability-ai/sdxl", prediction.Model);
+        Assert.Equal("39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b", prediction.Version);
+        Assert.Null(prediction.Logs);
+        Assert.Null(prediction.ErrorText);
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_429WithRetryAfterHeaderThen201_WaitsAndRetriesOnce()
+    {
+        const string path = "/v1/models/black-forest-labs/flux-schnell/predictions";
+        _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("throttled").WillSetStateTo("open")
+            .RespondWith(ReplicateFake.JsonResponse(429, ApiSamples.Error("429_docs")).WithHeader("Retry-After", "1"));
+        _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("throttled").WhenStateIs("open")
+            .RespondWith(ReplicateFake.JsonResponse(201, ApiSamples.Object("02")));
+        var sut = CreateSut();
+
+        var clock = Stopwatch.StartNew();
+        var prediction = await sut.CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT);
+
+        Assert.Equal(Id, prediction.Id);
+        Assert.Equal(2, _fake.Requests("POST", path).Count);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_429WithBodyRetryAfterThen201_WaitsAndRetriesOnce()
+    {
+        const string path = "/v1/predictions";
+        var throttled = ApiSamples.Error("429_low_credit_observed");
+        throttled["retry_after"] = 1;
+        _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("low credit").WillSetStateTo("open")
+            .RespondWith(ReplicateFake.JsonResponse(429, throttled));
+        _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("low credit").WhenStateIs("open")
+            .RespondWith(ReplicateFake.JsonResponse(201, ApiSamples.Object("02")));
+        var sut = CreateSut();
+
+        var clock = Stopwatch.StartNew();
+        var prediction = await sut.CreatePredictionAsync(Model($"stability-ai/sdxl:{ReplicateFake.Version('b')}"), Input, 5, CT);
+
+        Assert.Equal(Id, prediction.Id);
+        var requests = _fake.Requests("POST", path);
+        Assert.Equal(2, requests.Count);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.Elapsed.TotalMilliseconds} ms");
+        Assert.True(requests[1].RequestMessage.DateTime - requests[0].RequestMessage.DateTime >= TimeSpan.FromMilliseconds(900));
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_AnotherRequestGot429_ConcurrentRequestWaitsForTheBlockToo()
+    {
+        const string throttledId = "throttled1";
+        const string otherId = "other1";
+        _fake.Server.Given(Request.Create().WithPath($"/v1/predictions/{throttledId}").UsingGet()).InScenario("block").WillSetStateTo("open")
+            .RespondWith(ReplicateFake.JsonResponse(429, ApiSamples.Error("429_docs")).WithHeader("Retry-After", "1"));
+        _fake.Server.Given(Request.Create().WithPath($"/v1/predictions/{throttledId}").UsingGet()).InScenario("block").WhenStateIs("open")
+            .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Prediction("03", throttledId)));
+        _fake.Get(otherId, ApiSamples.Prediction("03", otherId));
+        // Signals when the refused request is parked on the gate's ~1 s delay: the block is in place by then.
+        var time = new TimerSignalingTimeProvider(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1500));
+        var sut = CreateSut(time);
+
+        var throttled = sut.GetPredictionAsync(throttledId, CT);
+        await time.TimerCreated.WaitAsync(CT);
+        var other = await sut.GetPredictionAsync(otherId, CT);
+        await throttled;
+
+        Assert.Equal(otherId, other.Id);
+        var refusedAt = _fake.Requests("GET", $"/v1/predictions/{throttledId}")[0].RequestMessage.DateTime;
+        var otherAt = Assert.Single(_fake.Requests("GET", $"/v1/predictions/{otherId}")).RequestMessage.DateTime;
+        Assert.True(otherAt - refusedAt >= TimeSpan.FromMilliseconds(900), $"the other request arrived {(otherAt - refusedAt).TotalMilliseconds} ms after the 429");
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_500Then200_RetriesAndSucceeds()
+    {
+        var path = $"/v1/predictions/{Id}";
+        _fake.Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WillSetStateTo("healthy")
+            .RespondWith(ReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "Internal server error" }));
+        _fake.Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WhenStateIs("healthy")
+            .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Object("03")));
+
+        var prediction = await CreateSut().GetPredictionAsync(Id, CT);
+
+        Assert.Equal("succeeded", prediction.Status);
+        Assert.Equal(2, _fake.Requests("GET", path).Count);
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_500_IsNotRetriedAndMessageSays500()
+    {
+        _fake.CreateOfficial("black-forest-labs", "flux-schnell", new JsonObject { ["detail"] = "Internal server error" }, status: 500);
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() =>
+            CreateSut().CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
+        Assert.Contains("500", ex.Message);
+        Assert.Single(_fake.Server.LogEntries);
+    }
+
+    [Theory]
+    [InlineData(FaultType.EMPTY_RESPONSE)]
+    [InlineData(FaultType.MALFORMED_RESPONSE_CHUNK)]
+    public async Task CreatePredictionAsync_GarbledAnswer_IsNotRetried(FaultType fault)
+    {
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/black-forest-labs/flux-schnell/predictions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody(ApiSamples.Text("02")).WithFault(fault));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() =>
+            CreateSut().CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT));
+
+        Assert.True(ex is ReplicateApiException or HttpRequestException, ex.ToString());
+        Assert.Single(_fake.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_ConnectionResetAfterRequestSent_IsNotRetried()
+    {
+        using var server = new DroppingHttpServer(drops: int.MaxValue);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            CreateSut(apiBaseUrl: server.ApiBaseUrl).CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT));
+
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_ConnectionResetThenAnswer_IsRetried()
+    {
+        using var server = new DroppingHttpServer(drops: 1, body: ApiSamples.Text("03"));
+
+        var prediction = await CreateSut(apiBaseUrl: server.ApiBaseUrl).GetPredictionAsync(Id, CT);
+
+        Assert.Equal("succeeded", prediction.Status);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory]
+    [InlineData(401, "401_application_problem+json", new[] { "REPLICATE_API_TOKEN", "401" })]
+    [InlineData(402, "402", new[] { "credit", "402" })]
+    [InlineData(404, "404_generic", new[] { "not found", "404", "black-forest-labs/flux-schnell" })]
+    [InlineData(422, "422_input_validation", new[] { "input: prompt is required", "input.num_inference_steps: Must be less than or equal to 4" })]
+    [InlineData(422, "422_extra_body_property", new[] { "version is required", "Additional property model is not allowed" })]
+    public async Task CreatePredictionAsync_ErrorStatus_ThrowsWithClearMessageWithoutToken(int status, string sample, string[] fragments)
+    {
+        _fake.CreateOfficial("black-forest-labs", "flux-schnell", ApiSamples.Error(sample), status);
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() =>
+            CreateSut().CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT));
+
+        Assert.Equal((HttpStatusCode)status, ex.StatusCode);
+        foreach (var fragment in fragments) Assert.Contains(fragment, ex.Message);
+        Assert.DoesNotContain(ReplicateFake.Token, ex.Message);
+        Assert.Single(_fake.Server.LogEntries);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(422)]
+    [InlineData(500)]
+    public async Task GetPredictionAsync_ErrorBodyEchoesTheToken_MessageDoesNotContainIt(int status)
+    {
+        // A proxy or a misbehaving server may echo the request's headers back in its error detail.
+        _fake.Get(Id, new JsonObject
+        {
+            ["title"] = $"Refused: Bearer {ReplicateFake.Token}",
+            ["detail"] = $"Authorization: Bearer {ReplicateFake.Token}",
+            ["status"] = status,
+        }, status);
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() => CreateSut().GetPredictionAsync(Id, CT));
+
+        Assert.Equal((HttpStatusCode)status, ex.StatusCode);
+        Assert.DoesNotContain(ReplicateFake.Token, ex.Message);
+    }
+
+    [Fact]
+    public async Task GetPredictionAsync_302Redirect_IsNotFollowed()
+    {
+        _fake.Server.Given(Request.Create().WithPath($"/v1/predictions/{Id}").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", _fake.Url + "/elsewhere"));
+        _fake.Json(Request.Create().WithPath("/elsewhere").UsingGet(), 200, ApiSamples.Object("03"));
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() => CreateSut().GetPredictionAsync(Id, CT));
+
+        Assert.Equal(HttpStatusCode.Found, ex.StatusCode);
+        Assert.Empty(_fake.Requests("GET", "/elsewhere"));
+        Assert.Single(_fake.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_302Redirect_IsNotFollowed()
+    {
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/black-forest-labs/flux-schnell/predictions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", _fake.Url + "/elsewhere"));
+        _fake.Json(Request.Create().WithPath("/elsewhere").UsingPost(), 201, ApiSamples.Object("02"));
+
+        await Assert.ThrowsAsync<ReplicateApiException>(() =>
+            CreateSut().CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT));
+
+        Assert.DoesNotContain(_fake.Server.LogEntries, e => e.RequestMessage.Path == "/elsewhere");
+        Assert.Single(_fake.Server.LogEntries);
+    }
+}
