@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace ReplicateMcp.Tests.Cli;
+
+/// <summary>Runs the built tool (<c>dotnet ReplicateMcp.dll ...</c>) in simulate mode with its own download and state folders.</summary>
+internal sealed class CliProcess : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public CliProcess()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "replicate-mcp-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string DownloadDir => Path.Combine(Root, "downloads");
+
+    public string StateDir => Path.Combine(Root, "state");
+
+    public static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "examples", name);
+
+    /// <summary>Writes <paramref name="json"/> to a file under <see cref="Root"/> and returns its path.</summary>
+    public string WriteFile(string name, string json)
+    {
+        var path = Path.Combine(Root, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ReplicateMcp.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["REPLICATE_MCP_SIMULATE_SECONDS"] = "0.2";
+        start.Environment["REPLICATE_DOWNLOAD_DIR"] = DownloadDir;
+        start.Environment["REPLICATE_MCP_STATE_DIR"] = StateDir;
+        foreach (var name in new[] { "REPLICATE_API_TOKEN", "REPLICATE_BASE_URL", "REPLICATE_MCP_SIMULATE", "REPLICATE_MCP_LOG_LEVEL", "REPLICATE_DOWNLOAD_HOSTS" })
+            start.Environment.Remove(name);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        process.StandardInput.Close();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            return new CliResult(process.ExitCode, await stdout, await stderr);
+        }
+        catch
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+}
