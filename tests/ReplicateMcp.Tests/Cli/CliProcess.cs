@@ -29,7 +29,10 @@ internal sealed class CliProcess : IDisposable
         return path;
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, new Dictionary<string, string>(), null);
+
+    /// <summary>Runs with extra <paramref name="environment"/>; <paramref name="onStderrLine"/> sees each stderr line as it comes.</summary>
+    public async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string> environment, Action<string, Process>? onStderrLine)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,6 +53,7 @@ internal sealed class CliProcess : IDisposable
         start.Environment["REPLICATE_MCP_STATE_DIR"] = StateDir;
         foreach (var name in new[] { "REPLICATE_API_TOKEN", "REPLICATE_BASE_URL", "REPLICATE_MCP_SIMULATE", "REPLICATE_MCP_LOG_LEVEL", "REPLICATE_DOWNLOAD_HOSTS" })
             start.Environment.Remove(name);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.StandardInput.Close();
@@ -58,7 +62,7 @@ internal sealed class CliProcess : IDisposable
         try
         {
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            var stderr = ReadLinesAsync(process, onStderrLine, timeout.Token);
             await process.WaitForExitAsync(timeout.Token);
             return new CliResult(process.ExitCode, await stdout, await stderr);
         }
@@ -67,6 +71,17 @@ internal sealed class CliProcess : IDisposable
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             throw;
         }
+    }
+
+    private static async Task<string> ReadLinesAsync(Process process, Action<string, Process>? onLine, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line)
+        {
+            text.AppendLine(line);
+            onLine?.Invoke(line, process);
+        }
+        return text.ToString();
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ReplicateMcp.Tests.Cli;
@@ -150,4 +151,33 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("failed", status.GetProperty("items")[0].GetProperty("status").GetString());
         Assert.Equal("succeeded", status.GetProperty("items")[1].GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Run_Interrupted_CancelsTheJobAndExits1()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "sends SIGINT");
+        var environment = new Dictionary<string, string>
+        {
+            ["REPLICATE_MCP_SIMULATE_SECONDS"] = "60", // still running when interrupted
+            ["REPLICATE_MCP_PREFER_WAIT_SECONDS"] = "1", // so the predictions have ids to cancel
+        };
+        var running = 0;
+
+        var result = await _cli.RunAsync(["run", CliProcess.Example("batch-mixed.json"), "--simulate", "--json"], environment, (line, process) =>
+        {
+            if (line.Contains(" running ", StringComparison.Ordinal) && Interlocked.Increment(ref running) == 4)
+                _ = Kill(process.Id, SigInt); // every item has started
+        });
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("Cancelling the job on Replicate", result.Stderr);
+        var status = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal("canceled", status.GetProperty("status").GetString());
+        Assert.All(status.GetProperty("items").EnumerateArray(), i => Assert.Equal("canceled", i.GetProperty("status").GetString()));
+    }
+
+    private const int SigInt = 2;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }
