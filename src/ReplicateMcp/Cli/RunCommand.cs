@@ -1,14 +1,114 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReplicateMcp.Downloads;
+using ReplicateMcp.Jobs;
+using ReplicateMcp.Mcp;
+using Spectre.Console;
 
 namespace ReplicateMcp.Cli;
 
-/// <summary><c>replicate-mcp run FILE</c>: a batch or pipeline from the terminal.</summary>
+/// <summary>
+/// <c>replicate-mcp run FILE</c>: starts a batch or pipeline file like the start tool would, shows progress on stderr,
+/// prints the final status on stdout. Exit code 0 when every item succeeded, 1 otherwise, 2 on bad input.
+/// </summary>
 internal static class RunCommand
 {
-    public static Task<int> ExecuteAsync(IHost host, CliOptions options, TextWriter stdout)
+    public const int Succeeded = 0;
+    public const int NotAllSucceeded = 1;
+    public const int BadInput = 2;
+
+    private static readonly JsonSerializerOptions IndentedJson = new(ToolJson.Options) { WriteIndented = true };
+
+    public static async Task<int> ExecuteAsync(IHost host, CliOptions options, TextWriter stdout)
     {
-        _ = host; _ = options; _ = stdout;
-        Console.Error.WriteLine("run: not implemented yet");
-        return Task.FromResult(2);
+        var spec = RunFileReader.Read(options.File ?? "", out var problem);
+        if (spec is null) return Refuse(problem!);
+
+        using var interrupt = new ConsoleInterrupt();
+        await host.StartAsync(CancellationToken.None);
+        try
+        {
+            return await RunAsync(host.Services, spec, options.Json, stdout, interrupt);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None); // flushes state; the job has ended by now
+        }
+    }
+
+    private static async Task<int> RunAsync(IServiceProvider services, JobSpec spec, bool json, TextWriter stdout, ConsoleInterrupt interrupt)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        StartOutcome started;
+        try
+        {
+            started = await services.GetRequiredService<JobStarter>().StartAsync(spec, interrupt.Token);
+        }
+        catch (JobStartException ex)
+        {
+            return Refuse(BatchTools.StartRefused(ex).Message);
+        }
+        catch (OperationCanceledException) when (interrupt.IsRequested)
+        {
+            Console.Error.WriteLine("replicate-mcp: interrupted; nothing was started.");
+            return NotAllSucceeded;
+        }
+
+        var job = started.Job;
+        var noun = job.Kind == JobKind.Batch ? "batch" : "pipeline";
+        var unit = job.Kind == JobKind.Batch ? "item" : "step";
+        Console.Error.WriteLine($"Started {noun} {job.Id}: {job.Items.Length} {unit}{(job.Items.Length == 1 ? "" : "s")}, concurrency {job.Settings.Concurrency}." +
+            (job.Note is { } note ? " " + note : ""));
+
+        var error = Console.Error;
+        var view = CreateView(error, time);
+        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobExecutor>(), time);
+        job = await view.ShowAsync(() => follower.FollowAsync(job, view, interrupt));
+
+        if (json)
+        {
+            if (view is LiveRunProgressView) error.WriteLine(JobViews.Headline(job));
+            await stdout.WriteLineAsync(job.Kind == JobKind.Batch
+                ? JsonSerializer.Serialize(JobViews.Batch(job), IndentedJson)
+                : JsonSerializer.Serialize(JobViews.Pipeline(job), IndentedJson));
+        }
+        else
+        {
+            var downloads = services.GetRequiredService<IOptions<DownloadOptions>>().Value.DownloadDirectory;
+            RunSummary.Write(CreateConsole(stdout, !Console.IsOutputRedirected), job, time.GetUtcNow(), Path.Combine(downloads, job.Id));
+        }
+        await stdout.FlushAsync();
+        return job.Status == JobStatus.Succeeded ? Succeeded : NotAllSucceeded;
+    }
+
+    private static int Refuse(string problem)
+    {
+        Console.Error.WriteLine($"replicate-mcp: {problem}");
+        return BadInput;
+    }
+
+    private static IRunProgressView CreateView(TextWriter error, TimeProvider time)
+    {
+        if (Console.IsErrorRedirected) return new PlainRunProgressView(error, time);
+        var console = CreateConsole(error, isTerminal: true);
+        return console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi
+            ? new LiveRunProgressView(console, time)
+            : new PlainRunProgressView(error, time);
+    }
+
+    /// <summary>A console over <paramref name="writer"/>; no colors or cursor moves when it is not a terminal (pipes, files, CI).</summary>
+    private static IAnsiConsole CreateConsole(TextWriter writer, bool isTerminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!isTerminal) console.Profile.Width = 200; // no wrapping at 80 columns in a file
+        return console;
     }
 }
