@@ -41,12 +41,7 @@ internal sealed class CliProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        // WireMock.Net brings the ASP.NET Core shared framework into this output folder, which then holds no copy of
-        // Microsoft.Extensions.Hosting: run the tool with the test's runtimeconfig/deps, which name that framework.
-        var dir = AppContext.BaseDirectory;
-        foreach (var a in new[] { "exec", "--runtimeconfig", Path.Combine(dir, "ReplicateMcp.Tests.runtimeconfig.json"), "--depsfile", Path.Combine(dir, "ReplicateMcp.Tests.deps.json") })
-            start.ArgumentList.Add(a);
-        start.ArgumentList.Add(Path.Combine(dir, "ReplicateMcp.dll"));
+        start.ArgumentList.Add(TestUtilities.BuiltServer.DllPath);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["REPLICATE_MCP_SIMULATE_SECONDS"] = "0.2";
         start.Environment["REPLICATE_DOWNLOAD_DIR"] = DownloadDir;

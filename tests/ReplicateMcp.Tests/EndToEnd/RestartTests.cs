@@ -33,7 +33,7 @@ public sealed class RestartTests : IDisposable
             pipelineId = started.StructuredContent!.Value.GetProperty("pipeline_id").GetString()!;
 
             // Kill once the downstream steps have their predictions, i.e. while they run.
-            await WaitUntilAsync(() => fake.Creates.Count >= 3, ct);
+            await WaitUntilAsync(() => fake.Creates.Count >= 3, () => $"creates seen: {fake.Creates.Count}; server stderr:\n{first.Stderr}", ct);
             first.KillHard();
         }
 
@@ -51,12 +51,12 @@ public sealed class RestartTests : IDisposable
     }
 
     /// <summary>The one poll loop against a real child process (its state is not observable otherwise).</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> explain, CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the fake to see the creates");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the fake to see the creates: " + explain());
             await Task.Delay(50, ct);
         }
     }
@@ -72,7 +72,11 @@ public sealed class RestartTests : IDisposable
         private readonly Process _process;
         public McpClient Client { get; }
 
-        private ServerProcess(Process process, McpClient client) { _process = process; Client = client; }
+        private readonly System.Text.StringBuilder _stderr;
+
+        private ServerProcess(Process process, McpClient client, System.Text.StringBuilder stderr) { _process = process; Client = client; _stderr = stderr; }
+
+        public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
         public static async Task<ServerProcess> StartAsync(string apiUrl, string root, CancellationToken ct)
         {
@@ -93,7 +97,7 @@ public sealed class RestartTests : IDisposable
             try
             {
                 var client = await McpClient.CreateAsync(transport, cancellationToken: ct);
-                return new ServerProcess(process, client);
+                return new ServerProcess(process, client, stderr);
             }
             catch (IOException ex)
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WireMock;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -24,9 +25,13 @@ internal sealed class StatefulReplicateFake : IDisposable
     public StatefulReplicateFake(TimeSpan duration)
     {
         Duration = duration;
-        _server.Given(Request.Create().WithPath("/v1/models/*/predictions").UsingPost()).RespondWith(Response.Create().WithCallback(Create));
-        _server.Given(Request.Create().WithPath("/v1/predictions/*").UsingGet()).RespondWith(Response.Create().WithCallback(Get));
-        _server.Given(Request.Create().WithPath("/files/*").UsingGet())
+        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).RespondWith(Response.Create().WithCallback(Create));
+        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+$")).UsingGet()).RespondWith(Response.Create().WithCallback(Get));
+        // Every model is official, so creates go to the by-name route.
+        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+$")).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("{\"owner\": \"acme\", \"name\": \"m\", \"is_official\": true}"));
+        _server.Given(Request.Create().WithPath(new RegexMatcher("^/files/")).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/png").WithBody(Png));
     }
 

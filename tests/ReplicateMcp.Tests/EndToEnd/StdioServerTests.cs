@@ -40,8 +40,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         {
             Name = "replicate-mcp",
             Command = "dotnet",
-            // The server's own build output (copied by the test csproj), with its own deps and runtimeconfig.
-            Arguments = [Path.Combine(AppContext.BaseDirectory, "server", "ReplicateMcp.dll")],
+            Arguments = [TestUtilities.BuiltServer.DllPath],
             EnvironmentVariables = new Dictionary<string, string?>
             {
                 ["REPLICATE_BASE_URL"] = _fake.Url + "/v1",
