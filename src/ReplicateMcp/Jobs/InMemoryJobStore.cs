@@ -44,7 +44,9 @@ internal sealed class InMemoryJobStore(TimeProvider time, IJobPersistence persis
 
     public Task WaitForChangeAsync(string id, CancellationToken cancellationToken)
     {
+        if (!_jobs.ContainsKey(id)) return Task.CompletedTask;
         var tcs = _changed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Evicted between the check and the subscription: do not leave the waiter hanging.
         return _jobs.ContainsKey(id) ? tcs.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
     }
 

@@ -124,7 +124,7 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
     {
         var aside = $"{file}.corrupt-{_time.GetUtcNow():yyyyMMddHHmmss}";
         try { File.Move(file, aside, overwrite: true); }
-        catch (IOException) { }
+        catch (Exception moveError) when (moveError is IOException or UnauthorizedAccessException) { }
         LogCorrupt(ex, file, aside);
     }
 

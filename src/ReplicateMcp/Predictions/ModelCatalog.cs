@@ -14,8 +14,8 @@ namespace ReplicateMcp.Predictions;
 internal sealed class ModelCatalog(IReplicateClient client, TimeProvider time)
 {
     internal static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(10);
-    private readonly ConcurrentDictionary<string, (Task<ModelInfo> Task, DateTimeOffset Expires)> _models = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, (Task<ModelVersionInfo> Task, DateTimeOffset Expires)> _versions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (Lazy<Task<ModelInfo>> Task, DateTimeOffset Expires)> _models = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (Lazy<Task<ModelVersionInfo>> Task, DateTimeOffset Expires)> _versions = new(StringComparer.OrdinalIgnoreCase);
 
     public Task<ModelInfo> GetModelAsync(ModelRef model, CancellationToken cancellationToken) =>
         Cached(_models, model.FullName, () => client.GetModelAsync(model.Owner, model.Name, CancellationToken.None), cancellationToken);
@@ -50,20 +50,21 @@ internal sealed class ModelCatalog(IReplicateClient client, TimeProvider time)
     public async Task<JsonObject?> GetInputSchemaAsync(ModelRef model, CancellationToken cancellationToken) =>
         await GetOpenApiSchemaAsync(model, cancellationToken) is { } doc ? SchemaInliner.Inline(doc, "Input") : null;
 
-    private async Task<T> Cached<T>(ConcurrentDictionary<string, (Task<T> Task, DateTimeOffset Expires)> cache, string key, Func<Task<T>> fetch, CancellationToken cancellationToken)
+    private async Task<T> Cached<T>(ConcurrentDictionary<string, (Lazy<Task<T>> Task, DateTimeOffset Expires)> cache, string key, Func<Task<T>> fetch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Lazy: AddOrUpdate may run its factories more than once under contention; only the stored one fetches.
         var entry = cache.AddOrUpdate(key,
-            _ => (fetch(), now + CacheDuration),
-            (_, old) => old.Expires > now && !old.Task.IsFaulted && !old.Task.IsCanceled ? old : (fetch(), now + CacheDuration));
+            _ => (new Lazy<Task<T>>(fetch), now + CacheDuration),
+            (_, old) => old.Expires > now && !(old.Task.IsValueCreated && (old.Task.Value.IsFaulted || old.Task.Value.IsCanceled)) ? old : (new Lazy<Task<T>>(fetch), now + CacheDuration));
         try
         {
-            return await entry.Task.WaitAsync(cancellationToken);
+            return await entry.Task.Value.WaitAsync(cancellationToken);
         }
-        catch (Exception) when (entry.Task.IsFaulted)
+        catch (Exception) when (entry.Task.Value.IsFaulted)
         {
             // A failed lookup is not remembered: the next call asks again.
-            cache.TryRemove(new KeyValuePair<string, (Task<T>, DateTimeOffset)>(key, entry));
+            cache.TryRemove(new KeyValuePair<string, (Lazy<Task<T>>, DateTimeOffset)>(key, entry));
             throw;
         }
     }

@@ -49,10 +49,27 @@ internal sealed partial class PredictionRunner(
         {
             await progress.StartedAsync();
             var deadline = time.GetUtcNow() + request.Timeout;
+            ModelRef target;
+            try
+            {
+                target = await catalog.ResolveForCreateAsync(request.Model, linked.Token);
+            }
+            catch (OperationCanceledException) when (canceled.IsCancellationRequested && !stopping.IsCancellationRequested)
+            {
+                return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
+            }
+            catch (Exception ex) when (ex is ReplicateApiException or HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException)
+            {
+                LogFailed(ex, request.Model.ToString());
+                return PredictionOutcome.Failed($"Looking up model {request.Model} failed, so no prediction was created: {ex.Message}");
+            }
+            // Last moment a cancel can stop this item for free: after this line the create is on the wire.
+            if (canceled.IsCancellationRequested)
+                return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
+
             Prediction created;
             try
             {
-                var target = await catalog.ResolveForCreateAsync(request.Model, linked.Token);
                 var wait = (int)Math.Clamp(Math.Floor((deadline - time.GetUtcNow()).TotalSeconds), 1, replicateOptions.Value.MaxPreferWaitSeconds);
                 // Not the user's cancel token: abandoning a create on the wire would leave a paid prediction
                 // running unseen. Once it answers we know the id and cancel it properly.
@@ -62,10 +79,6 @@ internal sealed partial class PredictionRunner(
             {
                 LogFailed(ex, request.Model.ToString());
                 return PredictionOutcome.Failed(ex.Message);
-            }
-            catch (OperationCanceledException) when (canceled.IsCancellationRequested && !stopping.IsCancellationRequested)
-            {
-                return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
             }
             catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException)
             {
@@ -170,6 +183,7 @@ internal sealed partial class PredictionRunner(
 
     private async Task<PredictionOutcome> CancelAsync(Prediction current, PredictionRequest request, CancellationToken stopping)
     {
+        string? cancelFault = null;
         try
         {
             current = await client.CancelPredictionAsync(current.Id, stopping);
@@ -177,12 +191,15 @@ internal sealed partial class PredictionRunner(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCancelFailed(ex, current.Id);
+            cancelFault = ex.Message;
         }
         var result = await results.BuildAsync(current, download: false, request.DownloadFolder, pending: false, stopping);
         // A prediction that finished before the cancel reached it keeps its real outcome.
         return current.Status == PredictionStatuses.Succeeded
             ? await FinishAsync(current, request, stopping)
-            : new PredictionOutcome(ItemStatus.Canceled, result with { Status = PredictionStatuses.Canceled }, "Canceled by the user.");
+            : new PredictionOutcome(ItemStatus.Canceled, result with { Status = PredictionStatuses.Canceled },
+                cancelFault is null ? "Canceled by the user."
+                    : $"Canceled by the user, but the cancel request to Replicate failed ({cancelFault}); prediction {current.Id} may still be running: check it with replicate_get_prediction.");
     }
 
     private async Task<PredictionOutcome> FinishAsync(Prediction prediction, PredictionRequest request, CancellationToken stopping)

@@ -377,6 +377,37 @@ public sealed class PredictionRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_UserCancelDuringModelLookup_NeverCreates()
+    {
+        _client.AddModel(new ModelInfo { Owner = "black-forest-labs", Name = "flux-schnell", IsOfficial = true });
+        _client.HoldModelLookups = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sut = CreateSut();
+        using var cancel = new CancellationTokenSource();
+
+        var run = Run(sut, Request(new ModelRef("black-forest-labs", "flux-schnell", null)), cancel);
+        await _client.ModelLookupStarted.Task.WaitAsync(CT);
+        await cancel.CancelAsync();
+        _client.HoldModelLookups.SetResult();
+        var outcome = await run;
+
+        Assert.Equal(ItemStatus.Canceled, outcome.Status);
+        Assert.Empty(_client.Creates);
+    }
+
+    [Fact]
+    public async Task RunAsync_ModelLookupFails_SaysNoPredictionWasCreated()
+    {
+        var sut = CreateSut();
+
+        var outcome = await Run(sut, Request(new ModelRef("nobody", "missing", null)));
+
+        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Contains("no prediction was created", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("may have reached Replicate", outcome.Error, StringComparison.Ordinal);
+        Assert.Empty(_client.Creates);
+    }
+
+    [Fact]
     public async Task RunAsync_CommunityModelManyRuns_LatestVersionLookedUpOnce()
     {
         _client.AddModel(new ModelInfo { Owner = "someone", Name = "community", IsOfficial = false, LatestVersion = new ModelVersionInfo { Id = VersionB } });

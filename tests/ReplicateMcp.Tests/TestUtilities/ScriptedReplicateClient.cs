@@ -121,12 +121,22 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
         return Task.FromResult(CancelAnswer(predictionId));
     }
 
-    public Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken)
+    /// <summary>When set, model lookups signal <see cref="ModelLookupStarted"/> and wait for this to complete.</summary>
+    public TaskCompletionSource? HoldModelLookups { get; set; }
+
+    public TaskCompletionSource ModelLookupStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken)
     {
         ModelLookups.Enqueue($"{owner}/{name}");
+        if (HoldModelLookups is { } hold)
+        {
+            ModelLookupStarted.TrySetResult();
+            await hold.Task;
+        }
         return _models.TryGetValue($"{owner}/{name}", out var model)
-            ? Task.FromResult(model)
-            : Task.FromException<ModelInfo>(new ReplicateApiException(System.Net.HttpStatusCode.NotFound, $"model {owner}/{name} not found"));
+            ? model
+            : throw new ReplicateApiException(System.Net.HttpStatusCode.NotFound, $"model {owner}/{name} not found");
     }
 
     public Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken) =>
