@@ -50,8 +50,18 @@ internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateCl
     public async Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken)
     {
         var uri = $"search?query={Uri.EscapeDataString(query)}&limit={limit}";
-        var response = await SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, uri), ReplicateJsonContext.Default.SearchResponse, "search", cancellationToken);
-        return [.. response.Models.Select(h => h.Model).OfType<ModelInfo>().Take(limit)];
+        try
+        {
+            var response = await SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, uri), ReplicateJsonContext.Default.SearchResponse, "search", cancellationToken);
+            return [.. response.Models.Select(h => h.Model).OfType<ModelInfo>().Take(limit)];
+        }
+        catch (ReplicateApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+        {
+            // /search is in beta; the older model search is `QUERY /models` with the words as a plain-text body.
+            var request = new HttpRequestMessage(new HttpMethod("QUERY"), "models") { Content = new StringContent(query, System.Text.Encoding.UTF8, "text/plain") };
+            var page = await SendAsync(Reads, request, ReplicateJsonContext.Default.ModelPage, "model search", cancellationToken);
+            return [.. page.Results.Take(limit)];
+        }
     }
 
     private HttpClient Reads => factory.CreateClient(ReadClientName);

@@ -43,6 +43,38 @@ public sealed class ReplicateClientTests : IDisposable
     private static ModelRef Model(string text) => ModelRef.TryParse(text, out var model) ? model : throw new ArgumentException(text);
 
     [Fact]
+    public async Task SearchModelsAsync_SearchEndpoint_ReturnsModelsUpToLimit()
+    {
+        _fake.Server.Given(Request.Create().WithPath("/v1/search").WithParam("query", "upscale").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
+                {"query": "upscale", "collections": [], "pages": [], "models": [
+                  {"model": {"owner": "nightmareai", "name": "real-esrgan", "description": "Upscaler", "run_count": 5, "is_official": false}, "metadata": {"score": 1.2}},
+                  {"model": {"owner": "philz1337x", "name": "clarity-upscaler", "run_count": 3}, "metadata": {}}]}
+                """));
+
+        var models = await CreateSut().SearchModelsAsync("upscale", 1, CT);
+
+        var model = Assert.Single(models);
+        Assert.Equal(("nightmareai", "real-esrgan", 5L), (model.Owner, model.Name, model.RunCount!.Value));
+    }
+
+    [Fact]
+    public async Task SearchModelsAsync_SearchNotAnswered_FallsBackToQueryModels()
+    {
+        _fake.Server.Given(Request.Create().WithPath("/v1/search").UsingGet()).RespondWith(Response.Create().WithStatusCode(404)
+            .WithBody("""{"detail": "The requested resource could not be found.", "status": 404}"""));
+        _fake.Server.Given(Request.Create().WithPath("/v1/models").UsingMethod("QUERY")).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json")
+            .WithBody("""{"next": null, "previous": null, "results": [{"owner": "lucataco", "name": "remove-bg", "description": "Remove background", "run_count": 9}]}"""));
+
+        var models = await CreateSut().SearchModelsAsync("remove background", 10, CT);
+
+        Assert.Equal("lucataco/remove-bg", $"{Assert.Single(models).Owner}/{models[0].Name}");
+        var query = Assert.Single(_fake.Server.LogEntries, e => e.RequestMessage.Method == "QUERY").RequestMessage;
+        Assert.Equal("remove background", query.Body);
+    }
+
+    [Fact]
     public async Task CreatePredictionAsync_OfficialModel_PostsToModelRouteWithTokenAndPreferWait()
     {
         _fake.CreateOfficial("black-forest-labs", "flux-schnell", ApiSamples.Object("02"));
