@@ -243,12 +243,13 @@ public sealed class ReplicateClientTests : IDisposable
         _fake.Server.Given(Request.Create().WithPath($"/v1/predictions/{throttledId}").UsingGet()).InScenario("block").WhenStateIs("open")
             .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Prediction("03", throttledId)));
         _fake.Get(otherId, ApiSamples.Prediction("03", otherId));
-        // Signals when the refused request is parked on the gate's ~1 s delay: the block is in place by then.
-        var time = new TimerSignalingTimeProvider(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1500));
+        // Signals when the refused request is parked on the gate's delay (at most 1 s; less on a slow machine):
+        // the block is in place by then.
+        var time = new TimerSignalingTimeProvider(TimeSpan.FromTicks(1), TimeSpan.FromMilliseconds(1500));
         var sut = CreateSut(time);
 
         var throttled = sut.GetPredictionAsync(throttledId, CT);
-        await time.TimerCreated.WaitAsync(CT);
+        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(30), CT);
         var other = await sut.GetPredictionAsync(otherId, CT);
         await throttled;
 
