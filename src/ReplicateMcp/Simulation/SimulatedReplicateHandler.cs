@@ -182,7 +182,8 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
 
     private async Task HoldAsync(SimulatedPrediction prediction, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var untilTerminal = prediction.TerminalAt - _timeProvider.GetUtcNow();
+        var now = _timeProvider.GetUtcNow();
+        var untilTerminal = prediction.TerminalAt - now;
         var hold = wait < untilTerminal ? wait : untilTerminal;
         if (hold <= TimeSpan.Zero)
         {
@@ -191,9 +192,19 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
 
         // A cancel ends the hold early; the linked source then retires the timer so it doesn't linger for a minute.
         using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var until = now + hold;
         var delay = Task.Delay(hold, _timeProvider, delayCts.Token);
         HoldStarted?.Invoke(prediction.Id);
-        await Task.WhenAny(delay, prediction.Canceled);
+
+        // System timers tick in whole milliseconds and can fire just before the clock reaches the end of the hold;
+        // answering then would show a prediction that finishes inside the wait as still processing (Replicate answers
+        // with it finished), so hold on until the clock agrees.
+        while (await Task.WhenAny(delay, prediction.Canceled) == delay && delay.IsCompletedSuccessfully
+            && until - _timeProvider.GetUtcNow() is var left && left > TimeSpan.Zero)
+        {
+            delay = Task.Delay(left, _timeProvider, delayCts.Token);
+        }
+
         await delayCts.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }
