@@ -14,6 +14,7 @@ namespace ReplicateMcp.Tests.EndToEnd;
 /// <summary>
 /// A WireMock fake that lives outside the server process and remembers predictions: created
 /// <c>starting</c>, <c>succeeded</c> after <see cref="Duration"/> of real time, each with one PNG URL.
+/// Faults on request: a create rate limit answered like Replicate's 429, and polls answered with garbage.
 /// </summary>
 internal sealed class StatefulReplicateFake : IDisposable
 {
@@ -21,10 +22,19 @@ internal sealed class StatefulReplicateFake : IDisposable
     private readonly ConcurrentDictionary<string, (DateTimeOffset Created, string Model, JsonNode? Input)> _predictions = new();
     private readonly ConcurrentQueue<(string Id, string Model, string Input)> _creates = new();
     private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly Lock _lock = new();
+    private readonly Queue<DateTimeOffset> _acceptedCreates = new();
+    private readonly int? _createsPerSecond;
+    private int _garbledPollsLeft;
+    private int _refused;
 
-    public StatefulReplicateFake(TimeSpan duration)
+    /// <param name="createsPerSecond">When set, a create beyond this many in the last second gets 429 with Retry-After: 1.</param>
+    /// <param name="garbledPolls">The first this many polls are answered 200 with an HTML body.</param>
+    public StatefulReplicateFake(TimeSpan duration, int? createsPerSecond = null, int garbledPolls = 0)
     {
         Duration = duration;
+        _createsPerSecond = createsPerSecond;
+        _garbledPollsLeft = garbledPolls;
         _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).RespondWith(Response.Create().WithCallback(Create));
         _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+$")).UsingGet()).RespondWith(Response.Create().WithCallback(Get));
         // Every model is official, so creates go to the by-name route.
@@ -41,8 +51,31 @@ internal sealed class StatefulReplicateFake : IDisposable
 
     public IReadOnlyList<(string Id, string Model, string Input)> Creates => [.. _creates];
 
+    /// <summary>Creates refused with 429.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    private bool TryAdmitCreate()
+    {
+        if (_createsPerSecond is not { } limit) return true;
+        lock (_lock)
+        {
+            var now = DateTimeOffset.UtcNow;
+            while (_acceptedCreates.TryPeek(out var at) && now - at >= TimeSpan.FromSeconds(1)) _acceptedCreates.Dequeue();
+            if (_acceptedCreates.Count >= limit) return false;
+            _acceptedCreates.Enqueue(now);
+            return true;
+        }
+    }
+
     private ResponseMessage Create(IRequestMessage request)
     {
+        if (!TryAdmitCreate())
+        {
+            Interlocked.Increment(ref _refused);
+            var refusal = Json(429, new JsonObject { ["detail"] = "Request was throttled. Your rate limit resets in ~1s.", ["status"] = 429 });
+            refusal.Headers!["Retry-After"] = new WireMockList<string>("1");
+            return refusal;
+        }
         var id = "p" + Guid.NewGuid().ToString("N")[..20];
         var model = string.Join('/', request.Path.Split('/')[3..5]);
         var input = JsonNode.Parse(request.Body ?? "{}")?["input"];
@@ -54,6 +87,13 @@ internal sealed class StatefulReplicateFake : IDisposable
     private ResponseMessage Get(IRequestMessage request)
     {
         var id = request.Path.Split('/')[^1];
+        if (Interlocked.Decrement(ref _garbledPollsLeft) >= 0)
+            return new ResponseMessage
+            {
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("text/html") },
+                BodyData = new BodyData { BodyAsString = "<html><body>502 Bad Gateway</body></html>", DetectedBodyType = BodyType.String },
+            };
         return _predictions.ContainsKey(id) ? Json(200, Body(id)) : Json(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
     }
 
