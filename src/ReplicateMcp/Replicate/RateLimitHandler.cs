@@ -5,7 +5,8 @@ namespace ReplicateMcp.Replicate;
 
 /// <summary>
 /// Sits under the retry strategy, so every attempt passes the <see cref="RateLimitGate"/>,
-/// and every 429 (header <c>Retry-After</c> or body <c>retry_after</c>) blocks the whole process.
+/// every 429 (header <c>Retry-After</c> or body <c>retry_after</c>) blocks the whole process, and the answers
+/// to creates tune the gate's create allowance.
 /// </summary>
 internal sealed class RateLimitHandler(RateLimitGate gate, TimeProvider time) : DelegatingHandler
 {
@@ -15,10 +16,18 @@ internal sealed class RateLimitHandler(RateLimitGate gate, TimeProvider time) : 
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(request.IsCreateRequest(), cancellationToken);
+        var isCreate = request.IsCreateRequest();
+        await gate.WaitAsync(isCreate, cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
             gate.BackOff(await RetryAfterAsync(response, cancellationToken));
+            if (isCreate) gate.CreateRefused();
+        }
+        else if (isCreate && response.IsSuccessStatusCode)
+        {
+            gate.CreateAccepted();
+        }
         return response;
     }
 

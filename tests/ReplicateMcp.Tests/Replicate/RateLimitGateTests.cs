@@ -95,4 +95,61 @@ public sealed class RateLimitGateTests
 
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(5), gate.BlockedUntil);
     }
+
+    [Fact]
+    public void CreateRefused_WholeWaveRefused_HalvesTheAllowanceOnce()
+    {
+        var gate = CreateSut(600);
+
+        for (var i = 0; i < 5; i++) gate.CreateRefused();
+
+        Assert.Equal(5, gate.CreateAllowance);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        gate.CreateRefused();
+        gate.CreateRefused();
+        Assert.Equal(2, gate.CreateAllowance);
+    }
+
+    [Fact]
+    public void CreateRefused_AllowanceCut_FewerCreatesPassPerWindow()
+    {
+        var gate = CreateSut(600);
+        gate.CreateRefused(); // 10 -> 5 a second
+
+        var waits = Enumerable.Range(0, 12).Select(_ => gate.WaitAsync(isCreate: true, CT)).ToList();
+
+        Assert.Equal(5, waits.Count(w => w.IsCompleted));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(10, waits.Count(w => w.IsCompleted));
+    }
+
+    [Fact]
+    public void CreateAccepted_RunAsLongAsTheAllowance_RaisesItByOneUpToTheConfiguredRate()
+    {
+        var gate = CreateSut(600);
+        gate.CreateRefused();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        gate.CreateRefused(); // 2 a second
+
+        gate.CreateAccepted();
+        Assert.Equal(2, gate.CreateAllowance);
+        gate.CreateAccepted();
+        Assert.Equal(3, gate.CreateAllowance);
+        for (var i = 0; i < 100; i++) gate.CreateAccepted();
+        Assert.Equal(10, gate.CreateAllowance);
+    }
+
+    [Fact]
+    public void WaitAsync_RefusalWhileACreateWaitsForItsSlot_TheCreateWaitsOutTheBlockToo()
+    {
+        var gate = CreateSut(60); // one a second
+        Assert.True(gate.WaitAsync(isCreate: true, CT).IsCompleted);
+        var second = gate.WaitAsync(isCreate: true, CT); // slot at +1 s
+
+        gate.BackOff(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(second.IsCompleted);
+    }
 }
