@@ -254,11 +254,13 @@ public sealed class PredictionRunnerTests : IDisposable
         Assert.Empty(_client.Cancels);
     }
 
-    public static TheoryData<string> TransientPollFaults => ["http", "500", "429"];
+    // "hung": a poll with no answer within the client's per-attempt timeout, once its retries are spent.
+    public static TheoryData<string> TransientPollFaults => ["http", "500", "429", "hung"];
 
     private static Exception Fault(string kind) => kind switch
     {
         "http" => new HttpRequestException("connection reset"),
+        "hung" => new Polly.Timeout.TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'."),
         "500" => new ReplicateApiException(HttpStatusCode.InternalServerError, "Replicate had an internal error (500)"),
         _ => new ReplicateApiException(HttpStatusCode.TooManyRequests, "Replicate kept throttling requests (429): rate limit"),
     };
