@@ -105,6 +105,21 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
         return jobs;
     }
 
+    public Job? TryLoad(string jobId)
+    {
+        if (!JobIds.IsValid(jobId)) return null;
+        try
+        {
+            // The owner replaces the file atomically, so a read sees one whole snapshot.
+            var job = JsonSerializer.Deserialize(File.ReadAllBytes(PathOf(jobId)), JobsJsonContext.Default.Job);
+            return job is not null && job.Id == jobId && job.Version <= Job.FormatVersion ? job : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The file's <c>version</c> when it is well-formed JSON, else null.</summary>
     private static int? ReadVersion(string file)
     {

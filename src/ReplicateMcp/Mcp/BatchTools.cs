@@ -44,7 +44,7 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         var args = new ToolArguments(request.Params?.Arguments, "job_id");
         var id = args.RequiredString("job_id", 100, "the job_id returned by replicate_batch_start");
         args.ThrowIfInvalid();
-        var job = await CancelJobAsync(executor, waiter, waiter.Find(id, "job_id", JobKind.Batch), cancellationToken);
+        var job = await CancelJobAsync(executor, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
         return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job));
     }
 

@@ -6,16 +6,47 @@ using ReplicateMcp.Predictions;
 
 namespace ReplicateMcp.Mcp;
 
-/// <summary>Looks a job up for a status or cancel tool, and waits for it when <c>wait_seconds</c> asks.</summary>
-internal sealed class JobStatusWaiter(IJobStore store, TimeProvider time)
+/// <summary>
+/// Looks a job up for a status or cancel tool, and waits for it when <c>wait_seconds</c> asks. A job another
+/// server process owns (contract §6: two servers may share a state directory) is read from its state file.
+/// </summary>
+internal sealed class JobStatusWaiter(IJobStore store, IJobPersistence persistence, JobOwner self, TimeProvider time)
 {
     public Job Find(string? id, string idName, JobKind kind)
     {
-        if (id is not null && JobIds.IsValid(id) && store.Get(id) is { } job && job.Kind == kind) return job;
+        if (id is not null && JobIds.IsValid(id))
+        {
+            if (store.Get(id) is { } job && job.Kind == kind) return job;
+            if (ReadForeign(id) is { } foreign && foreign.Kind == kind) return foreign;
+        }
         var startTool = kind == JobKind.Batch ? "replicate_batch_start" : "replicate_pipeline_start";
         throw new McpException(
-            $"{idName}: no {(kind == JobKind.Batch ? "batch" : "pipeline")} with id {Templates.DisplayText.Quote(id)}. Ids come from {startTool}; " +
+            $"{idName}: no {Noun(kind)} with id {Templates.DisplayText.Quote(id)}. Ids come from {startTool}; " +
             "results are kept ttl_hours (default 1) after the job finished, then they expire. replicate_list_jobs shows the jobs still kept.");
+    }
+
+    /// <summary>Like <see cref="Find"/>, for changing the job: only its owner may.</summary>
+    public Job FindOwn(string? id, string idName, JobKind kind)
+    {
+        var job = Find(id, idName, kind);
+        if (store.Get(job.Id) is null)
+            throw new McpException(
+                $"{idName}: {Noun(kind)} {job.Id} belongs to another replicate-mcp process (pid {job.Owner?.ProcessId}) that shares this state directory, " +
+                "and only that process can cancel it: use the client connected to it. If that process has stopped, the next server started on this state directory resumes the job.");
+        return job;
+    }
+
+    private static string Noun(JobKind kind) => kind == JobKind.Batch ? "batch" : "pipeline";
+
+    /// <summary>The saved snapshot of a job another process owns, with a note saying so; null if there is none.</summary>
+    private Job? ReadForeign(string id)
+    {
+        if (persistence.TryLoad(id) is not { Owner: { } owner } job || owner == self) return null;
+        if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return null;
+        var note = JobRecoveryService.IsAlive(owner)
+            ? $"Read from the shared state directory: replicate-mcp process {owner.ProcessId} runs this job, and this is its latest saved state (wait_seconds does not apply; call again for news)."
+            : $"Read from the shared state directory: the process that ran this job ({owner.ProcessId}) has stopped; the next replicate-mcp started on this state directory resumes it.";
+        return job with { Note = note };
     }
 
     /// <summary>The latest snapshot of <paramref name="job"/>.</summary>

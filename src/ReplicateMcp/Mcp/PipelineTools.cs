@@ -43,7 +43,7 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         var args = new ToolArguments(request.Params?.Arguments, "pipeline_id");
         var id = args.RequiredString("pipeline_id", 100, "the pipeline_id returned by replicate_pipeline_start");
         args.ThrowIfInvalid();
-        var job = await BatchTools.CancelJobAsync(executor, waiter, waiter.Find(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
+        var job = await BatchTools.CancelJobAsync(executor, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
         return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job));
     }
 }

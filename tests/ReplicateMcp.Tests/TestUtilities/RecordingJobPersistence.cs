@@ -24,5 +24,7 @@ internal sealed class RecordingJobPersistence : IJobPersistence
 
     public IReadOnlyList<Job> LoadAll() => Stored;
 
+    public Job? TryLoad(string jobId) => Stored.LastOrDefault(j => j.Id == jobId);
+
     public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

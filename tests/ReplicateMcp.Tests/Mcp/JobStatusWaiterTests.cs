@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol;
+using ReplicateMcp.Jobs;
+using ReplicateMcp.Mcp;
+using ReplicateMcp.Tests.Jobs;
+using ReplicateMcp.Tests.TestUtilities;
+
+namespace ReplicateMcp.Tests.Mcp;
+
+/// <summary>Contract §6: with a shared state directory, a server may read the jobs another server owns, not change them.</summary>
+public sealed class JobStatusWaiterTests : IDisposable
+{
+    private readonly TempDirectory _state = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly JsonFileJobPersistence _persistence;
+    private readonly InMemoryJobStore _store;
+    private readonly JobStatusWaiter _sut;
+
+    /// <summary>The test process plays the other server: it is alive, and its start time is real.</summary>
+    private static readonly JobOwner LiveOther = CurrentProcess();
+
+    public JobStatusWaiterTests()
+    {
+        _persistence = new JsonFileJobPersistence(_state.Path, TimeSpan.Zero, _time, NullLogger<JsonFileJobPersistence>.Instance);
+        _store = new InMemoryJobStore(_time, new RecordingJobPersistence(), Options.Create(new JobStoreOptions()));
+        _sut = new JobStatusWaiter(_store, _persistence, new JobOwner(LiveOther.ProcessId + 1, LiveOther.ProcessStartedAt), _time);
+    }
+
+    private static CancellationToken CT => TestContext.Current.CancellationToken;
+
+    private static JobOwner CurrentProcess()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new JobOwner(self.Id, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
+    }
+
+    private async Task<Job> SaveForeignAsync(JobOwner owner)
+    {
+        var job = JobTestData.Batch(_time.GetUtcNow(), items: 2) with { Owner = owner, Note = null };
+        await _persistence.SaveAsync(job, durable: true, CT);
+        return job;
+    }
+
+    [Fact]
+    public async Task Find_JobOfAnotherLiveServer_ReadFromItsStateFileWithANoteSayingWhoRunsIt()
+    {
+        var saved = await SaveForeignAsync(LiveOther);
+
+        var found = _sut.Find(saved.Id, "job_id", JobKind.Batch);
+
+        Assert.Equal(saved.Id, found.Id);
+        Assert.Equal(2, found.Items.Length);
+        Assert.Contains($"process {LiveOther.ProcessId} runs this job", found.Note, StringComparison.Ordinal);
+        Assert.Null(_store.Get(saved.Id)); // read, not adopted
+    }
+
+    [Fact]
+    public async Task Find_JobWhoseOwnerStopped_NoteSaysTheNextServerResumesIt()
+    {
+        var saved = await SaveForeignAsync(LiveOther with { ProcessStartedAt = LiveOther.ProcessStartedAt.AddHours(-3) });
+
+        var found = _sut.Find(saved.Id, "job_id", JobKind.Batch);
+
+        Assert.Contains("has stopped", found.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FindOwn_JobOfAnotherServer_RefusedNamingTheOwner()
+    {
+        var saved = await SaveForeignAsync(LiveOther);
+
+        var ex = Assert.Throws<McpException>(() => _sut.FindOwn(saved.Id, "job_id", JobKind.Batch));
+
+        Assert.Contains($"pid {LiveOther.ProcessId}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("only that process can cancel it", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Find_ForeignJobOfTheOtherKind_IsNotFound()
+    {
+        var saved = await SaveForeignAsync(LiveOther);
+
+        var ex = Assert.Throws<McpException>(() => _sut.Find(saved.Id, "pipeline_id", JobKind.Pipeline));
+
+        Assert.StartsWith("pipeline_id: no pipeline with id", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Find_ForeignJobExpired_IsNotFound()
+    {
+        var saved = JobTestData.Batch(_time.GetUtcNow().AddHours(-3), ttlHours: 1) with { Owner = LiveOther, CompletedAt = _time.GetUtcNow().AddHours(-2) };
+        await _persistence.SaveAsync(saved, durable: true, CT);
+
+        Assert.Throws<McpException>(() => _sut.Find(saved.Id, "job_id", JobKind.Batch));
+    }
+
+    [Fact]
+    public async Task FindOwn_OwnJob_Returned()
+    {
+        var job = JobTestData.Batch(_time.GetUtcNow());
+        await _store.AddAsync(job, CT);
+
+        Assert.Same(job, _sut.FindOwn(job.Id, "job_id", JobKind.Batch));
+    }
+
+    public void Dispose() => _state.Dispose();
+}
