@@ -29,9 +29,12 @@ switch (options.Command)
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 AppConfiguration.Add(builder.Configuration, options.ConfigurationArgs, options.Simulate);
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("REPLICATE_MCP_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information);
+var logLevel = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("REPLICATE_MCP_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information;
+builder.Logging.SetMinimumLevel(logLevel);
 builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-builder.Logging.AddFilter("Polly", LogLevel.Warning);
+// Polly logs every handled retry as a warning with a stack trace; our own log says how each item ended.
+// At Debug or Trace the retries are shown too.
+builder.Logging.AddFilter("Polly", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Error);
 builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 builder.Services.AddReplicateMcpCore(builder.Configuration);
 
