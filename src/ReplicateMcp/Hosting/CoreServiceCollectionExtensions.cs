@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,15 +61,9 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<StepInputPreparer>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobStarter>();
-        services.TryAddSingleton(CurrentOwner());
+        services.TryAddSingleton(JobOwner.Current());
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();
         return services;
-    }
-
-    private static JobOwner CurrentOwner()
-    {
-        using var self = Process.GetCurrentProcess();
-        return new JobOwner(self.Id, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
     }
 }

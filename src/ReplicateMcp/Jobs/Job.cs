@@ -79,9 +79,6 @@ internal sealed record Job
     public Job WithItem(int index, Func<JobItem, JobItem> change) => this with { Items = Items.SetItem(index, change(Items[index])) };
 }
 
-/// <summary>Identifies a server process: pid plus start time, because pids are reused.</summary>
-internal sealed record JobOwner(int ProcessId, DateTimeOffset ProcessStartedAt);
-
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 internal enum JobStatus
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +26,7 @@ internal sealed partial class JobRecoveryService(
                 await persistence.DeleteAsync(job.Id, cancellationToken);
                 continue;
             }
-            if (!job.IsFinished && job.Owner is { } owner && owner != self && IsAlive(owner))
+            if (!job.IsFinished && job.Owner is { } owner && owner != self && owner.IsAlive())
                 continue; // another live server runs it
             if (job.IsFinished)
             {
@@ -45,20 +44,6 @@ internal sealed partial class JobRecoveryService(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => persistence.FlushAsync(cancellationToken);
-
-    internal static bool IsAlive(JobOwner owner)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(owner.ProcessId);
-            // Pids are reused: the same pid with another start time is another program.
-            return Math.Abs((process.StartTime.ToUniversalTime() - owner.ProcessStartedAt.UtcDateTime).TotalSeconds) < 2;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Finished} finished and resumed {Resumed} unfinished jobs from the state directory")]
     private partial void LogRecovered(int finished, int resumed);

@@ -81,9 +81,7 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
         {
             try
             {
-                var job = JsonSerializer.Deserialize(File.ReadAllBytes(file), JobsJsonContext.Default.Job);
-                if (job is null || !JobIds.IsValid(job.Id) || Path.GetFileNameWithoutExtension(file) != job.Id)
-                    throw new JsonException("not a job file");
+                var job = ReadJobFile(file);
                 if (job.Version > Job.FormatVersion)
                 {
                     LogNewerFormat(file, job.Version);
@@ -91,7 +89,7 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
                 }
                 jobs.Add(job);
             }
-            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+            catch (Exception ex) when (IsUnreadable(ex))
             {
                 // A newer server sharing the state dir may write values we cannot read: its file is not ours to move.
                 if (ex is JsonException && ReadVersion(file) is { } version && version > Job.FormatVersion)
@@ -111,14 +109,25 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
         try
         {
             // The owner replaces the file atomically, so a read sees one whole snapshot.
-            var job = JsonSerializer.Deserialize(File.ReadAllBytes(PathOf(jobId)), JobsJsonContext.Default.Job);
-            return job is not null && job.Id == jobId && job.Version <= Job.FormatVersion ? job : null;
+            var job = ReadJobFile(PathOf(jobId));
+            return job.Version <= Job.FormatVersion ? job : null;
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
             return null;
         }
     }
+
+    /// <summary>The job in <paramref name="file"/>; <see cref="JsonException"/> when it is not a job file named after its id.</summary>
+    private static Job ReadJobFile(string file)
+    {
+        var job = JsonSerializer.Deserialize(File.ReadAllBytes(file), JobsJsonContext.Default.Job);
+        if (job is null || !JobIds.IsValid(job.Id) || Path.GetFileNameWithoutExtension(file) != job.Id)
+            throw new JsonException("not a job file");
+        return job;
+    }
+
+    private static bool IsUnreadable(Exception ex) => ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException;
 
     /// <summary>The file's <c>version</c> when it is well-formed JSON, else null.</summary>
     private static int? ReadVersion(string file)

@@ -43,7 +43,7 @@ internal sealed class JobStatusWaiter(IJobStore store, IJobPersistence persisten
     {
         if (persistence.TryLoad(id) is not { Owner: { } owner } job || owner == self) return null;
         if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return null;
-        var note = JobRecoveryService.IsAlive(owner)
+        var note = owner.IsAlive()
             ? $"Read from the shared state directory: replicate-mcp process {owner.ProcessId} runs this job, and this is its latest saved state (wait_seconds does not apply; call again for news)."
             : $"Read from the shared state directory: the process that ran this job ({owner.ProcessId}) has stopped; the next replicate-mcp started on this state directory resumes it.";
         return job with { Note = note };

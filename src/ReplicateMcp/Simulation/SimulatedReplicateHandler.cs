@@ -199,9 +199,10 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         // System timers tick in whole milliseconds and can fire just before the clock reaches the end of the hold;
         // answering then would show a prediction that finishes inside the wait as still processing (Replicate answers
         // with it finished), so hold on until the clock agrees.
-        while (await Task.WhenAny(delay, prediction.Canceled) == delay && delay.IsCompletedSuccessfully
-            && until - _timeProvider.GetUtcNow() is var left && left > TimeSpan.Zero)
+        while (await Task.WhenAny(delay, prediction.Canceled) == delay && delay.IsCompletedSuccessfully)
         {
+            var left = until - _timeProvider.GetUtcNow();
+            if (left <= TimeSpan.Zero) break;
             delay = Task.Delay(left, _timeProvider, delayCts.Token);
         }
 

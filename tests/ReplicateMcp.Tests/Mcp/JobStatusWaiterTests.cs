@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -20,7 +19,7 @@ public sealed class JobStatusWaiterTests : IDisposable
     private readonly JobStatusWaiter _sut;
 
     /// <summary>The test process plays the other server: it is alive, and its start time is real.</summary>
-    private static readonly JobOwner LiveOther = CurrentProcess();
+    private static readonly JobOwner LiveOther = JobOwner.Current();
 
     public JobStatusWaiterTests()
     {
@@ -30,12 +29,6 @@ public sealed class JobStatusWaiterTests : IDisposable
     }
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
-
-    private static JobOwner CurrentProcess()
-    {
-        using var self = Process.GetCurrentProcess();
-        return new JobOwner(self.Id, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
-    }
 
     private async Task<Job> SaveForeignAsync(JobOwner owner)
     {
