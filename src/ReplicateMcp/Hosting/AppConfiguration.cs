@@ -13,7 +13,8 @@ internal static class AppConfiguration
     public static Dictionary<string, string?>? Read(Func<string, string?> environment, IReadOnlyList<string> commandLine, bool simulate, out string? problem)
     {
         problem = null;
-        var given = new Dictionary<Setting, (string Name, string Text)>();
+        // Command line first, environment last: every value given is checked, and the environment's is the one kept.
+        var given = new List<(Setting Setting, string Name, string Text)>();
         foreach (var argument in commandLine)
         {
             var (name, text) = SplitArgument(argument);
@@ -23,20 +24,19 @@ internal static class AppConfiguration
                 problem = $"{name} is not a setting; the keys are {string.Join(", ", AppSettings.All.Select(s => "--" + s.Key))}.";
                 return null;
             }
-            given[setting] = (name, text);
+            given.Add((setting, name, text));
         }
         foreach (var setting in AppSettings.All)
             if (environment(setting.Variable) is { Length: > 0 } text)
-                given[setting] = (setting.Variable, text);
+                given.Add((setting, setting.Variable, text));
 
         var entries = Defaults();
-        foreach (var setting in AppSettings.All)
+        foreach (var (setting, name, text) in given)
         {
-            if (!given.TryGetValue(setting, out var value)) continue;
-            var parsed = setting.Parser.Parse(value.Text);
+            var parsed = setting.Parser.Parse(text);
             if (parsed.IsRefused)
             {
-                problem = Refusal(setting, value.Name, value.Text, parsed.Problem!);
+                problem = Refusal(setting, name, text, parsed.Problem!);
                 return null;
             }
             setting.WriteTo(entries, parsed.Values);
