@@ -19,7 +19,7 @@ internal static class AppSettings
         new("REPLICATE_DOWNLOAD_HOSTS", "Downloads:ExtraAllowedHosts", "extra hosts outputs may be downloaded from", SettingParsers.HostList),
         new("REPLICATE_MCP_STATE_DIR", "Jobs:StateDirectory", "durable job state (default ~/.local/state/replicate-mcp)", SettingParsers.WritableFolder),
         new("REPLICATE_MCP_MAX_CONCURRENCY", "Predictions:MaxConcurrency", "predictions in flight across all jobs (default 20)", SettingParsers.WholeNumber(1, 500)),
-        new("REPLICATE_MCP_SIMULATE", "Replicate:Simulate", "1 = offline simulator, same as --simulate", SettingParsers.Switch),
+        new("REPLICATE_MCP_SIMULATE", "Replicate:Simulate", "use the offline simulator, same as --simulate", SettingParsers.Switch),
         new("REPLICATE_MCP_SIMULATE_SECONDS", "Simulator:PredictionSeconds", "how long a simulated prediction takes (default 3)", SettingParsers.Seconds(0, 3600)),
         new("REPLICATE_MCP_PREFER_WAIT_SECONDS", "Replicate:MaxPreferWaitSeconds", "upper bound of Prefer: wait on creates (default 60)", SettingParsers.WholeNumber(1, 60)),
         new("REPLICATE_MCP_LOG_LEVEL", LogLevelKey, "stderr log level (default Information)", SettingParsers.LogLevelName),
@@ -29,11 +29,10 @@ internal static class AppSettings
     /// <summary>The environment section of <c>--help</c>.</summary>
     public static string HelpText()
     {
-        var text = new StringBuilder("Environment (bad values stop the server with exit code 2 and one line naming the variable):");
+        var text = new StringBuilder("\nEnvironment (bad values stop the server with exit code 2 and one line naming the variable):");
         foreach (var setting in All)
             text.Append("\n  ").Append(setting.Variable).Append("\n      ").Append(setting.Meaning).Append("; ").Append(setting.Parser.Allowed).Append('.');
-        text.Append("\nEach can also be given as --Key=value, e.g. --")
-            .Append(All[5].Key).Append("=10 (keys: ").Append(string.Join(", ", All.Select(s => s.Key))).Append("); the environment wins.");
+        text.Append("\nEach can also be given as --Key=value, e.g. --Predictions:MaxConcurrency=10 (keys: ").Append(string.Join(", ", All.Select(s => s.Key))).Append("); the environment wins.");
         return text.ToString();
     }
 }
