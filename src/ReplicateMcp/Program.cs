@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,23 +20,27 @@ switch (options.Command)
 {
     case CliCommand.Help:
         stdout.WriteLine(CliOptions.Usage);
+        stdout.WriteLine(AppSettings.HelpText());
         return 0;
     case CliCommand.Version:
         stdout.WriteLine(AppInfo.Version);
         return 0;
 }
 
+// Every setting is checked before anything is built: a bad one is one line and exit code 2, not a stack trace.
+var settings = AppConfiguration.Read(Environment.GetEnvironmentVariable, options.ConfigurationArgs, options.Simulate, out var problem);
+if (settings is null)
+{
+    Console.Error.WriteLine($"replicate-mcp: {problem}");
+    return 2;
+}
+
 // Our flags are not configuration keys, and a global tool must not read appsettings.json from the user's folder.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-AppConfiguration.Add(builder.Configuration, options.ConfigurationArgs, options.Simulate);
-builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-var logLevel = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("REPLICATE_MCP_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information;
-builder.Logging.SetMinimumLevel(logLevel);
-builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-// Polly logs every handled retry as a warning with a stack trace; our own log says how each item ended.
-// At Debug or Trace the retries are shown too.
-builder.Logging.AddFilter("Polly", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Error);
-builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+builder.Configuration.AddInMemoryCollection(settings);
+builder.Logging.AddReplicateMcpLogging(Enum.Parse<LogLevel>(settings.GetValueOrDefault(AppSettings.LogLevelKey) ?? nameof(LogLevel.Information)));
+if (options.Command == CliCommand.Serve)
+    builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ServerStartLog>(sp, AppInfo.Version)); // before the core's, so it comes first
 builder.Services.AddReplicateMcpCore(builder.Configuration);
 
 if (options.Command == CliCommand.Run)

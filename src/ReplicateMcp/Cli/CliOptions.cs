@@ -18,11 +18,9 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
         replicate_pipeline_start ({"steps": [...]}). Progress goes to stderr; the final status goes
         to stdout (JSON with --json). Exit code 0 when everything succeeded, 1 otherwise, 2 on bad input.
 
-        --simulate uses the built-in offline Replicate simulator (no token, no network).
+        Example: replicate-mcp run examples/pipeline-generate-upscale-nobg.json --simulate
 
-        Environment: REPLICATE_API_TOKEN, REPLICATE_BASE_URL, REPLICATE_DOWNLOAD_DIR, REPLICATE_DOWNLOAD_HOSTS,
-        REPLICATE_MCP_STATE_DIR, REPLICATE_MCP_MAX_CONCURRENCY, REPLICATE_MCP_SIMULATE=1.
-        Configuration keys can also be given as --Replicate:BaseUrl=URL etc.; the environment wins.
+        --simulate uses the built-in offline Replicate simulator (no token, no network).
         """;
 
     /// <summary>Parses; returns null with <paramref name="error"/> set when the line makes no sense.</summary>
@@ -46,7 +44,7 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
                     command = CliCommand.Run;
                     if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
-                        error = "run: give the file to run, e.g. replicate-mcp run examples/pipeline.json --simulate";
+                        error = "run: give the file to run, e.g. replicate-mcp run examples/pipeline-generate-upscale-nobg.json --simulate";
                         return null;
                     }
                     file = args[++i];

@@ -11,17 +11,7 @@ internal static class RunFileReader
     /// <summary>Returns the spec, or null with <paramref name="problem"/> saying what is wrong (the tool's own text for bad arguments).</summary>
     public static JobSpec? Read(string path, out string? problem)
     {
-        problem = null;
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            problem = $"{path}: cannot be read ({ex.Message})";
-            return null;
-        }
+        if (RunFileText.Read(path, out problem) is not { } text) return null;
 
         Dictionary<string, JsonElement> arguments;
         try
@@ -44,7 +34,7 @@ internal static class RunFileReader
         }
         catch (JsonException ex)
         {
-            problem = $"{path}: not valid JSON ({ex.Message})";
+            problem = $"{path}: {JsonSyntaxMessage.Describe(text, ex)}";
             return null;
         }
 

@@ -1,42 +1,75 @@
-using Microsoft.Extensions.Configuration;
+using System.Text;
 
 namespace ReplicateMcp.Hosting;
 
 /// <summary>
-/// Maps the documented environment variables onto configuration keys. They are added last,
-/// so the environment wins over defaults and over <c>--Section:Key=value</c> arguments.
+/// Turns the environment and <c>--Section:Key=value</c> arguments into configuration entries, checking each value
+/// against <see cref="AppSettings"/> before anything is built. The environment wins over the command line,
+/// both win over defaults.
 /// </summary>
 internal static class AppConfiguration
 {
-    private static readonly (string Variable, string Key)[] Map =
-    [
-        ("REPLICATE_API_TOKEN", "Replicate:ApiToken"),
-        ("REPLICATE_BASE_URL", "Replicate:BaseUrl"),
-        ("REPLICATE_DOWNLOAD_DIR", "Downloads:DownloadDirectory"),
-        ("REPLICATE_DOWNLOAD_HOSTS", "Downloads:ExtraAllowedHostsList"),
-        ("REPLICATE_MCP_STATE_DIR", "Jobs:StateDirectory"),
-        ("REPLICATE_MCP_MAX_CONCURRENCY", "Predictions:MaxConcurrency"),
-        ("REPLICATE_MCP_SIMULATE", "Replicate:Simulate"),
-        ("REPLICATE_MCP_SIMULATE_SECONDS", "Simulator:PredictionSeconds"),
-        ("REPLICATE_MCP_PREFER_WAIT_SECONDS", "Replicate:MaxPreferWaitSeconds"),
-    ];
-
-    public static void Add(IConfigurationBuilder configuration, IReadOnlyList<string> commandLine, bool simulate)
+    /// <summary>Returns the entries, or null with <paramref name="problem"/> as the one line to show (naming the variable as the user set it).</summary>
+    public static Dictionary<string, string?>? Read(Func<string, string?> environment, IReadOnlyList<string> commandLine, bool simulate, out string? problem)
     {
-        configuration.AddInMemoryCollection(Defaults());
-        configuration.AddCommandLine([.. commandLine]);
-        var fromEnvironment = new Dictionary<string, string?>();
-        foreach (var (variable, key) in Map)
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
-                fromEnvironment[key] = variable == "REPLICATE_MCP_SIMULATE" ? (value is "1" or "true" or "yes").ToString() : value;
-        if (simulate) fromEnvironment["Replicate:Simulate"] = "True";
-        configuration.AddInMemoryCollection(fromEnvironment);
+        problem = null;
+        // Command line first, environment last: every value given is checked, and the environment's is the one kept.
+        var given = new List<(Setting Setting, string Name, string Text)>();
+        foreach (var argument in commandLine)
+        {
+            var (name, text) = SplitArgument(argument);
+            var setting = AppSettings.All.FirstOrDefault(s => string.Equals("--" + s.Key, name, StringComparison.OrdinalIgnoreCase));
+            if (setting is null)
+            {
+                problem = $"{name} is not a setting; the keys are {string.Join(", ", AppSettings.All.Select(s => "--" + s.Key))}.";
+                return null;
+            }
+            given.Add((setting, name, text));
+        }
+        foreach (var setting in AppSettings.All)
+            if (environment(setting.Variable) is { Length: > 0 } text)
+                given.Add((setting, setting.Variable, text));
+
+        var entries = Defaults();
+        foreach (var (setting, name, text) in given)
+        {
+            var parsed = setting.Parser.Parse(text);
+            if (parsed.IsRefused)
+            {
+                problem = Refusal(setting, name, text, parsed.Problem!);
+                return null;
+            }
+            setting.WriteTo(entries, parsed.Values);
+        }
+        if (simulate) entries["Replicate:Simulate"] = "True";
+        return entries;
+    }
+
+    private static (string Name, string Text) SplitArgument(string argument)
+    {
+        var equals = argument.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? (argument, "") : (argument[..equals], argument[(equals + 1)..]);
+    }
+
+    private static string Refusal(Setting setting, string name, string text, string problem)
+    {
+        var detail = problem.Length > 0 ? $" ({problem})" : "";
+        return $"{name}={Quote(text)} is not allowed{detail}; give {setting.Parser.Allowed}.";
+    }
+
+    /// <summary>Quoted and on one line, so stray spaces and newlines show.</summary>
+    private static string Quote(string text)
+    {
+        var quoted = new StringBuilder("\"");
+        foreach (var c in text)
+            quoted.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        return quoted.Append('"').ToString();
     }
 
     private static Dictionary<string, string?> Defaults()
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return new()
+        return new(StringComparer.OrdinalIgnoreCase)
         {
             ["Downloads:DownloadDirectory"] = Path.Combine(home, "Downloads", "replicate-mcp"),
             ["Jobs:StateDirectory"] = DefaultStateDirectory(home),

@@ -31,8 +31,6 @@ internal static class CoreServiceCollectionExtensions
         {
             configuration.GetSection("Downloads").Bind(o);
             o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
-            o.ExtraAllowedHosts = [.. (configuration["Downloads:ExtraAllowedHostsList"] ?? "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddReplicateClient();
