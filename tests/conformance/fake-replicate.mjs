@@ -7,6 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { png } from './png.mjs';
 
+const EVENTS = ['created', 'answered', 'finished', 'canceled', 'uploaded'];
+
 export const TOKEN = 'r8_test0conformance0token0000000000000';
 
 const HEX = (s) => createHash('sha256').update(s).digest('hex');
@@ -288,6 +290,8 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
     const p = createPrediction(model, body.input);
     await holdFor(req, p);
     send(res, 201, predictionBody(p));
+    p.answeredAt = Date.now();
+    events.emit('answered', p);
   }
 
   function listPredictions(res, url) {
@@ -461,15 +465,15 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
         const check = () => {
           if (!predicate()) return false;
           clearTimeout(timer);
-          for (const e of ['created', 'finished', 'canceled', 'uploaded']) events.off(e, check);
+          for (const e of EVENTS) events.off(e, check);
           resolve();
           return true;
         };
         const timer = setTimeout(() => {
-          for (const e of ['created', 'finished', 'canceled', 'uploaded']) events.off(e, check);
+          for (const e of EVENTS) events.off(e, check);
           reject(new Error(`fake Replicate: not within ${ms} ms: ${what}`));
         }, ms);
-        for (const e of ['created', 'finished', 'canceled', 'uploaded']) events.on(e, check);
+        for (const e of EVENTS) events.on(e, check);
         check();
       });
     },
