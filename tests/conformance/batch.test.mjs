@@ -9,7 +9,7 @@ import { callOk, callRefused, closeAndAssertCleanStdout, startSession, textOf } 
 const SDXL_VERSION = '39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b';
 
 describe('batch tools', () => {
-  let fake, session, job, finished;
+  let fake, session, job, finished, partialJob;
   const items = [
     { model: 'black-forest-labs/flux-schnell', input: { prompt: 'a red fox', num_outputs: 2, aspect_ratio: '16:9' } }, // official: POST /models/…/predictions
     { model: 'stability-ai/sdxl', input: { prompt: 'a blue whale', seed: 7 } }, // community by name: resolved to its latest version
@@ -137,8 +137,13 @@ describe('batch tools', () => {
     assert.equal(ok.status, 'succeeded');
     assert.deepEqual(ok.result.local_paths, [], 'download false saves nothing');
     assert.match(textOf(result), /CUDA out of memory/, 'the text summary carries the error');
-    const lean = await callOk(session, 'replicate_batch_status', { job_id: status.job_id, include_results: false });
-    assert.ok(lean.structuredContent.items.every((i) => !('result' in i)));
+    partialJob = status.job_id;
+  });
+
+  test('include_results false on a batch with a failed item: no result, the error kept', async () => {
+    const lean = (await callOk(session, 'replicate_batch_status', { job_id: partialJob, include_results: false })).structuredContent;
+    assert.ok(lean.items.every((i) => !('result' in i)), 'an item still carries result');
+    assert.match(String(lean.items[0].error), /CUDA out of memory/);
   });
 
   test('replicate_batch_cancel cancels running predictions on Replicate and queued items never start', async () => {

@@ -7,7 +7,7 @@ import { startFakeReplicate } from './fake-replicate.mjs';
 import { callOk, callRefused, closeAndAssertCleanStdout, startSession, textOf } from './harness.mjs';
 
 describe('pipeline tools', () => {
-  let fake, session, pipeline;
+  let fake, session, pipeline, partialPipeline;
   const steps = [
     { id: 'gen', model: 'black-forest-labs/flux-schnell', input: { prompt: 'a lighthouse at dusk', num_outputs: 2 } },
     { id: 'up', model: 'nightmareai/real-esrgan', input: { image: '$gen.urls[1]', scale: 2 } },
@@ -102,8 +102,15 @@ describe('pipeline tools', () => {
     }
     assert.equal(step.free.status, 'succeeded');
     assert.equal(status.status, 'partial');
-    const lean = await callOk(session, 'replicate_pipeline_status', { pipeline_id: status.pipeline_id, include_outputs: false });
-    assert.ok(lean.structuredContent.steps.every((s) => !('result' in s) && !('input' in s)));
+    partialPipeline = status.pipeline_id;
+  });
+
+  test('include_outputs false on a pipeline with failed and skipped steps: no result or input, errors and skip reasons kept', async () => {
+    const lean = (await callOk(session, 'replicate_pipeline_status', { pipeline_id: partialPipeline, include_outputs: false })).structuredContent;
+    assert.ok(lean.steps.every((s) => !('result' in s) && !('input' in s)), 'a step still carries result or input');
+    const step = Object.fromEntries(lean.steps.map((s) => [s.id, s]));
+    assert.match(String(step.bad.error), /CUDA out of memory/);
+    assert.match(String(step.later.skip_reason), /bad/);
   });
 
   test('replicate_pipeline_cancel cancels the running step on Replicate; steps that never started are canceled', async () => {
