@@ -154,7 +154,8 @@ export async function callOk(session, name, args, options) {
 }
 
 /**
- * Calls a tool expecting a tool result with isError (never a JSON-RPC error), whose text names `field`.
+ * Calls a tool expecting a tool result with isError (never a JSON-RPC error), whose text contains `field`
+ * (a string, or several: the field and the value given).
  * Returns the error text.
  */
 export async function callRefused(session, name, args, field) {
@@ -167,7 +168,9 @@ export async function callRefused(session, name, args, field) {
   }
   const text = textOf(result);
   assert.equal(result.isError, true, `${name}(${JSON.stringify(args)}) was accepted; expected isError naming ${field}. Answer: ${text.slice(0, 300)}`);
-  if (field) assert.ok(text.includes(field), `${name}(${JSON.stringify(args)}): the error does not name ${field}: ${text}`);
+  for (const needle of [field ?? []].flat()) {
+    assert.ok(text.includes(needle), `${name}(${JSON.stringify(args)}): the error does not name ${JSON.stringify(needle)}: ${text}`);
+  }
   return text;
 }
 
