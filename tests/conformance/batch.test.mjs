@@ -146,6 +146,17 @@ describe('batch tools', () => {
     assert.match(String(lean.items[0].error), /CUDA out of memory/);
   });
 
+  test('validate false: an input the model\'s schema would refuse is sent to Replicate as given', async () => {
+    const input = { prompt: 'unvalidated', aspect_ratio: '2:1' };
+    const refused = await callRefused(session, 'replicate_batch_start', { items: [{ model: 'black-forest-labs/flux-schnell', input }] }, 'aspect_ratio');
+    assert.ok(refused.length > 0);
+    const started = await callOk(session, 'replicate_batch_start', { items: [{ model: 'black-forest-labs/flux-schnell', input }], validate: false, download: false });
+    await callOk(session, 'replicate_batch_status', { job_id: started.structuredContent.job_id, wait_seconds: 30 }, { timeout: 45000 });
+    const sent = fake.createdFor('black-forest-labs/flux-schnell').filter((p) => p.input.prompt === 'unvalidated');
+    assert.equal(sent.length, 1);
+    assert.deepEqual(sent[0].input, input);
+  });
+
   test('replicate_batch_cancel cancels running predictions on Replicate and queued items never start', async () => {
     const started = await callOk(session, 'replicate_batch_start', {
       items: [1, 2, 3].map((n) => ({ model: 'acme/slow-image', input: { prompt: `slow ${n}` } })),
@@ -155,6 +166,11 @@ describe('batch tools', () => {
     const mine = () => fake.createdFor('acme/slow-image').filter((p) => /^slow [123]$/.test(p.input.prompt));
     // Both creates answered (ids known to the server), so this is the plain cancel, not the held-create case.
     await fake.until(() => mine().length === 2 && mine().every((p) => p.answeredAt), 15000, 'two slow creates answered');
+    const waitStarted = Date.now();
+    const waited = await callOk(session, 'replicate_batch_status', { job_id: id, wait_seconds: 1, include_results: true }, { onprogress: () => {} });
+    assert.equal(waited.structuredContent.status, 'running', 'wait_seconds returns when the time is up, job unfinished');
+    assert.ok(Date.now() - waitStarted >= 900, `wait_seconds 1 returned after ${Date.now() - waitStarted} ms`);
+    assert.equal(waited.structuredContent.items.filter((i) => i.status === 'running').length, 2);
     const calledAt = Date.now();
     const result = await callOk(session, 'replicate_batch_cancel', { job_id: id });
     const status = result.structuredContent;

@@ -113,6 +113,15 @@ describe('pipeline tools', () => {
     assert.match(String(step.later.skip_reason), /bad/);
   });
 
+  test('validate false: a step input the model\'s schema would refuse is sent as given', async () => {
+    const steps = [{ id: 'free', model: 'meta/meta-llama-3-8b-instruct', input: { prompt: 'unvalidated step', temperature: 9 } }];
+    await callRefused(session, 'replicate_pipeline_start', { steps }, 'temperature');
+    const started = await callOk(session, 'replicate_pipeline_start', { steps, validate: false, download: false });
+    const done = await callOk(session, 'replicate_pipeline_status', { pipeline_id: started.structuredContent.pipeline_id, wait_seconds: 30 }, { timeout: 45000 });
+    assert.equal(done.structuredContent.status, 'succeeded');
+    assert.equal(fake.createdFor('meta/meta-llama-3-8b-instruct').filter((p) => p.input.prompt === 'unvalidated step')[0]?.input.temperature, 9);
+  });
+
   test('replicate_pipeline_cancel cancels the running step on Replicate; steps that never started are canceled', async () => {
     const started = await callOk(session, 'replicate_pipeline_start', {
       steps: [
