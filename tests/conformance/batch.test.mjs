@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertDownloads, assertNoPictures, assertPreview } from './checks.mjs';
+import { assertAllFields, assertDownloads, assertLean, assertNoPictures, assertPreview } from './checks.mjs';
 import { startFakeReplicate } from './fake-replicate.mjs';
 import { callOk, callRefused, closeAndAssertCleanStdout, startSession, textOf } from './harness.mjs';
 
@@ -69,6 +69,14 @@ describe('batch tools', () => {
     assert.equal(fake.createdFor('stability-ai/sdxl').length, 2);
     assert.ok(fake.requests.some((r) => r.method === 'POST' && r.path === '/v1/models/black-forest-labs/flux-schnell/predictions'));
     assertNoPictures(result, 'replicate_batch_status');
+  });
+
+  test('every listed field is present', async () => {
+    assertAllFields((await callOk(session, 'replicate_batch_status', { job_id: job.job_id })).structuredContent, 'replicate_batch_status');
+  });
+
+  test('lean answers: no redundant output, no logs_tail for succeeded items, a readable text summary', async () => {
+    assertLean(await callOk(session, 'replicate_batch_status', { job_id: job.job_id }), 'replicate_batch_status');
   });
 
   test('replicate_batch_status with include_results false: the same items without result', async () => {

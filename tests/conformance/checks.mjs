@@ -43,3 +43,40 @@ export function assertDownloads(localPaths, folder, what) {
     assert.ok(existsSync(path), `${what}: ${path} does not exist`);
   });
 }
+
+const RESULT_KEYS = ['prediction_id', 'status', 'urls', 'local_paths', 'text_output', 'output', 'metrics', 'pending', 'error', 'logs_tail', 'download_error'];
+const JOB_KEYS = ['status', 'total', 'queued', 'running', 'succeeded', 'failed', 'timed_out', 'canceled', 'created_at', 'completed_at', 'expires_at'];
+
+/** Every field CONTRACT §3 lists is present (arrays as [], unknowns as null): a serializer that omits nulls breaks clients. */
+export function assertAllFields(status, what) {
+  const entries = status.kind === 'pipeline' ? status.steps : status.items;
+  const jobKeys = [status.kind === 'pipeline' ? 'pipeline_id' : 'job_id', 'kind', ...JOB_KEYS, ...(status.kind === 'pipeline' ? ['skipped', 'steps'] : ['items'])];
+  for (const key of jobKeys) assert.ok(key in status, `${what}: the status lacks ${key}`);
+  const entryKeys = status.kind === 'pipeline'
+    ? ['id', 'model', 'status', 'depends_on', 'prediction_id', 'input', 'started_at', 'completed_at', 'result', 'error', 'skip_reason']
+    : ['index', 'model', 'status', 'prediction_id', 'started_at', 'completed_at', 'result', 'error'];
+  for (const entry of entries) {
+    for (const key of entryKeys) assert.ok(key in entry, `${what}: ${entry.id ?? entry.index} lacks ${key}`);
+    if (entry.result) for (const key of RESULT_KEYS) assert.ok(key in entry.result, `${what}: ${entry.id ?? entry.index}.result lacks ${key}`);
+  }
+}
+
+/**
+ * Lean answers (CONTRACT §3): `output` null when `urls`/`text_output` already show it, `logs_tail` null for a
+ * succeeded entry, and the text a readable summary rather than a second copy of the JSON.
+ */
+export function assertLean(result, what) {
+  const status = result.structuredContent;
+  for (const entry of status.kind === 'pipeline' ? status.steps : status.items) {
+    if (entry.status !== 'succeeded' || !entry.result) continue;
+    const name = entry.id ?? entry.index;
+    assert.equal(entry.result.logs_tail, null, `${what}: succeeded ${name} still carries logs_tail`);
+    if (entry.result.urls.length > 0 || entry.result.text_output.length > 0) {
+      assert.equal(entry.result.output, null, `${what}: ${name}.output repeats what urls/text_output show`);
+    }
+  }
+  const text = result.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+  let isJson = true;
+  try { JSON.parse(text); } catch { isJson = false; }
+  assert.ok(!isJson, `${what}: the text content is a copy of the JSON, not a readable summary`);
+}

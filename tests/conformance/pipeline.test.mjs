@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertDownloads, assertNoPictures, assertPreview } from './checks.mjs';
+import { assertAllFields, assertDownloads, assertLean, assertNoPictures, assertPreview } from './checks.mjs';
 import { startFakeReplicate } from './fake-replicate.mjs';
 import { callOk, callRefused, closeAndAssertCleanStdout, startSession, textOf } from './harness.mjs';
 
@@ -58,6 +58,14 @@ describe('pipeline tools', () => {
     assertDownloads(step.up.result.local_paths, join(session.dirs.downloads, pipeline.pipeline_id, 'up'), 'step up');
     assert.equal(fake.createdFor('nightmareai/real-esrgan')[0].input.image, step.gen.result.urls[1], 'Replicate got the resolved input');
     assertNoPictures(result, 'replicate_pipeline_status');
+  });
+
+  test('every listed field is present', async () => {
+    assertAllFields((await callOk(session, 'replicate_pipeline_status', { pipeline_id: pipeline.pipeline_id })).structuredContent, 'replicate_pipeline_status');
+  });
+
+  test('lean answers: no redundant output, no logs_tail for succeeded steps, a readable text summary', async () => {
+    assertLean(await callOk(session, 'replicate_pipeline_status', { pipeline_id: pipeline.pipeline_id }), 'replicate_pipeline_status');
   });
 
   test('replicate_pipeline_status with include_outputs false: the same steps without result and input', async () => {
