@@ -11,6 +11,9 @@ internal sealed record CreateCall(ModelRef Model, JsonElement Input, int PreferW
     public TaskCompletionSource<Prediction> Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
+/// <summary>One <c>GET /predictions</c> as the client saw it.</summary>
+internal sealed record ListCall(DateTimeOffset CreatedAfter, DateTimeOffset? CreatedBefore, string? Cursor);
+
 /// <summary>
 /// An <see cref="IReplicateClient"/> whose answers are scripted per model (creates) and per prediction id (polls),
 /// recording every call. Polls answer from a queue per id; the last answer repeats once the queue is down to one.
@@ -39,6 +42,10 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     public ConcurrentQueue<string> Gets { get; } = new();
     public ConcurrentQueue<string> Cancels { get; } = new();
     public ConcurrentQueue<string> ModelLookups { get; } = new();
+    public ConcurrentQueue<ListCall> Lists { get; } = new();
+
+    /// <summary>Answer to a list request; by default an empty page.</summary>
+    public Func<ListCall, PredictionPage> ListAnswer { get; set; } = _ => new PredictionPage();
 
     public int MaxConcurrentCreates => Volatile.Read(ref _maxConcurrentCreates);
 
@@ -112,6 +119,20 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
         catch (Exception ex)
         {
             return Task.FromException<Prediction>(ex);
+        }
+    }
+
+    public Task<PredictionPage> ListPredictionsAsync(DateTimeOffset createdAfter, DateTimeOffset? createdBefore, string? cursor, CancellationToken cancellationToken)
+    {
+        var call = new ListCall(createdAfter, createdBefore, cursor);
+        Lists.Enqueue(call);
+        try
+        {
+            return Task.FromResult(ListAnswer(call));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<PredictionPage>(ex);
         }
     }
 
