@@ -44,6 +44,9 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     public ConcurrentQueue<string> ModelLookups { get; } = new();
     public ConcurrentQueue<ListCall> Lists { get; } = new();
 
+    /// <summary>Answer to a poll of an id with no scripted polls; by default there is none and the poll throws.</summary>
+    public Func<string, Prediction>? GetAnswer { get; set; }
+
     /// <summary>Answer to a list request; by default an empty page.</summary>
     public Func<ListCall, PredictionPage> ListAnswer { get; set; } = _ => new PredictionPage();
 
@@ -109,7 +112,18 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     {
         Gets.Enqueue(predictionId);
         _pollArrivals.Writer.TryWrite(predictionId);
-        if (!_polls.TryGetValue(predictionId, out var queue) || !queue.TryPeek(out var next))
+        if ((!_polls.TryGetValue(predictionId, out var queue) || queue.IsEmpty) && GetAnswer is { } answer)
+        {
+            try
+            {
+                return Task.FromResult(answer(predictionId));
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException<Prediction>(ex);
+            }
+        }
+        if (queue is null || !queue.TryPeek(out var next))
             throw new InvalidOperationException($"No poll answer scripted for {predictionId}.");
         if (queue.Count > 1) queue.TryDequeue(out _);
         try
