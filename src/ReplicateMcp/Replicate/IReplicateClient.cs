@@ -10,6 +10,13 @@ internal interface IReplicateClient
 
     Task<Prediction> GetPredictionAsync(string predictionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of <c>GET /predictions</c>: predictions created at or after <paramref name="createdAfter"/> (and before
+    /// <paramref name="createdBefore"/>), newest first, 100 a page; <paramref name="cursor"/> is a page's <c>next</c>.
+    /// Both bounds are in Replicate's clock (see <see cref="ReplicateClock"/>).
+    /// </summary>
+    Task<PredictionPage> ListPredictionsAsync(DateTimeOffset createdAfter, DateTimeOffset? createdBefore, string? cursor, CancellationToken cancellationToken);
+
     Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken);
 
     Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken);

@@ -15,6 +15,14 @@ internal sealed record Prediction
     public string? Logs { get; init; }
     public JsonElement? Metrics { get; init; }
 
+    /// <summary>The input as Replicate keeps it; list answers carry it, so a held create can be recognised (CONTRACT §5).</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <summary>When Replicate created the prediction, in Replicate's clock.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
     [JsonIgnore]
     public bool IsTerminal => PredictionStatuses.IsTerminal(Status);
 

@@ -38,6 +38,13 @@ internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateCl
     public Task<Prediction> GetPredictionAsync(string predictionId, CancellationToken cancellationToken) =>
         SendAsync(Reads, new HttpRequestMessage(HttpMethod.Get, $"predictions/{CheckId(predictionId)}"), ReplicateJsonContext.Default.Prediction, $"prediction {predictionId}", cancellationToken);
 
+    public Task<PredictionPage> ListPredictionsAsync(DateTimeOffset createdAfter, DateTimeOffset? createdBefore, string? cursor, CancellationToken cancellationToken)
+    {
+        var http = Reads;
+        var uri = cursor is null ? PredictionListQuery.First(createdAfter, createdBefore) : PredictionListQuery.Next(cursor, http.BaseAddress);
+        return SendAsync(http, new HttpRequestMessage(HttpMethod.Get, uri), ReplicateJsonContext.Default.PredictionPage, "prediction list", cancellationToken);
+    }
+
     public Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken) =>
         SendAsync(Reads, new HttpRequestMessage(HttpMethod.Post, $"predictions/{CheckId(predictionId)}/cancel"), ReplicateJsonContext.Default.Prediction, $"prediction {predictionId}", cancellationToken);
 

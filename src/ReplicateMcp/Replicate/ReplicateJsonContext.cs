@@ -8,6 +8,7 @@ namespace ReplicateMcp.Replicate;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(Prediction))]
+[JsonSerializable(typeof(PredictionPage))]
 [JsonSerializable(typeof(CreatePredictionRequest))]
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(ModelVersionInfo))]

@@ -14,6 +14,8 @@ internal static class ReplicateServiceCollectionExtensions
     {
         services.AddSingleton<RateLimitGate>();
         services.AddTransient<RateLimitHandler>();
+        services.AddSingleton<ReplicateClock>();
+        services.AddTransient<ReplicateClockHandler>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value;
@@ -66,6 +68,7 @@ internal static class ReplicateServiceCollectionExtensions
             });
         // Added after the resilience handler, so it sits inside it and sees every attempt.
         client.AddHttpMessageHandler<RateLimitHandler>();
+        client.AddHttpMessageHandler<ReplicateClockHandler>();
     }
 
     private static HttpMessageHandler PrimaryHandler(IServiceProvider sp, bool pooled)

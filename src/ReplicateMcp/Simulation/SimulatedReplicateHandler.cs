@@ -70,6 +70,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         {
             ("POST", ["predictions"]) => await CreateAsync(request, null, cancellationToken),
             ("POST", ["models", var owner, var name, "predictions"]) => await CreateAsync(request, owner + "/" + name, cancellationToken),
+            ("GET", ["predictions"]) => List(request, uri),
             ("GET", ["predictions", var id]) => Get(request, id),
             ("POST", ["predictions", var id, "cancel"]) => Cancel(request, id),
             ("GET", ["models", var owner, var name]) => GetModel(request, owner, name),
@@ -214,6 +215,9 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         _predictions.TryGetValue(id, out var prediction)
             ? SimulatorJson.Respond(request, HttpStatusCode.OK, PredictionJson.Render(prediction, _timeProvider.GetUtcNow(), _options))
             : SimulatorJson.NotFound(request);
+
+    private HttpResponseMessage List(HttpRequestMessage request, Uri uri) =>
+        SimulatedPredictionList.Respond(request, uri, _predictions.Values, _timeProvider.GetUtcNow(), _options);
 
     private HttpResponseMessage Cancel(HttpRequestMessage request, string id)
     {

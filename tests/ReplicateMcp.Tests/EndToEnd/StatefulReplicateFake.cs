@@ -37,6 +37,7 @@ internal sealed class StatefulReplicateFake : IDisposable
         _garbledPollsLeft = garbledPolls;
         _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).RespondWith(Response.Create().WithCallback(Create));
         _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+$")).UsingGet()).RespondWith(Response.Create().WithCallback(Get));
+        _server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).RespondWith(Response.Create().WithCallback(List));
         // Every model is official, so creates go to the by-name route.
         _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+$")).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
@@ -97,6 +98,44 @@ internal sealed class StatefulReplicateFake : IDisposable
         return _predictions.ContainsKey(id) ? Json(200, Body(id)) : Json(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
     }
 
+    /// <summary>
+    /// <c>GET /predictions</c> like Replicate's: newest first, <see cref="ListPageSize"/> a page, <c>created_after</c>
+    /// (at or after) and <c>created_before</c> (before), and a <c>next</c> link whose cursor is the rank of the
+    /// next item among those the filters admit.
+    /// </summary>
+    private ResponseMessage List(IRequestMessage request)
+    {
+        string? Query(string name) => request.Query is { } q && q.TryGetValue(name, out var v) ? v.FirstOrDefault() : null;
+        DateTimeOffset? Time(string name) => Query(name) is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var (after, before) = (Time("created_after"), Time("created_before"));
+        var skip = Query("cursor") is { } cursor ? int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var matching = _predictions
+            .Where(p => (after is null || p.Value.Created >= after) && (before is null || p.Value.Created < before))
+            .OrderByDescending(p => p.Value.Created).Select(p => p.Key).ToList();
+        var page = matching.Skip(skip).Take(ListPageSize).ToList();
+        string? next = null;
+        if (skip + page.Count < matching.Count)
+        {
+            var query = new List<string>();
+            if (Query("created_after") is { } a) query.Add("created_after=" + Uri.EscapeDataString(a));
+            if (Query("created_before") is { } b) query.Add("created_before=" + Uri.EscapeDataString(b));
+            query.Add($"cursor={skip + page.Count}");
+            next = $"{ApiUrl}/predictions?{string.Join('&', query)}";
+        }
+        return Json(200, new JsonObject
+        {
+            ["next"] = next,
+            ["previous"] = null,
+            ["results"] = new JsonArray([.. page.Select(id => (JsonNode?)Body(id))]),
+        });
+    }
+
+    /// <summary>Predictions a list page holds at most (Replicate: 100).</summary>
+    public int ListPageSize { get; init; } = 100;
+
+    /// <summary>List requests received.</summary>
+    public int ListRequests => _server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/predictions");
+
     private JsonObject Body(string id)
     {
         var (created, model, input) = _predictions[id];
@@ -111,6 +150,7 @@ internal sealed class StatefulReplicateFake : IDisposable
             ["output"] = done ? new JsonArray($"{_server.Url}/files/{id}/out-0.png") : null,
             ["error"] = null,
             ["logs"] = "",
+            ["created_at"] = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

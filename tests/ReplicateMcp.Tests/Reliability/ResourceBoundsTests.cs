@@ -71,6 +71,7 @@ public sealed class ResourceBoundsTests
         }
 
         public Task<Prediction> GetPredictionAsync(string predictionId, CancellationToken cancellationToken) { Observe(); return inner.GetPredictionAsync(predictionId, cancellationToken); }
+        public Task<PredictionPage> ListPredictionsAsync(DateTimeOffset createdAfter, DateTimeOffset? createdBefore, string? cursor, CancellationToken cancellationToken) => inner.ListPredictionsAsync(createdAfter, createdBefore, cursor, cancellationToken);
         public Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken) => inner.CancelPredictionAsync(predictionId, cancellationToken);
         public Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken) => inner.GetModelAsync(owner, name, cancellationToken);
         public Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken) => inner.GetModelVersionAsync(owner, name, versionId, cancellationToken);

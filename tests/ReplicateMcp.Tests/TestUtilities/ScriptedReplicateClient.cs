@@ -11,6 +11,9 @@ internal sealed record CreateCall(ModelRef Model, JsonElement Input, int PreferW
     public TaskCompletionSource<Prediction> Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
+/// <summary>One <c>GET /predictions</c> as the client saw it.</summary>
+internal sealed record ListCall(DateTimeOffset CreatedAfter, DateTimeOffset? CreatedBefore, string? Cursor);
+
 /// <summary>
 /// An <see cref="IReplicateClient"/> whose answers are scripted per model (creates) and per prediction id (polls),
 /// recording every call. Polls answer from a queue per id; the last answer repeats once the queue is down to one.
@@ -39,6 +42,13 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     public ConcurrentQueue<string> Gets { get; } = new();
     public ConcurrentQueue<string> Cancels { get; } = new();
     public ConcurrentQueue<string> ModelLookups { get; } = new();
+    public ConcurrentQueue<ListCall> Lists { get; } = new();
+
+    /// <summary>Answer to a poll of an id with no scripted polls; by default there is none and the poll throws.</summary>
+    public Func<string, Prediction>? GetAnswer { get; set; }
+
+    /// <summary>Answer to a list request; by default an empty page.</summary>
+    public Func<ListCall, PredictionPage> ListAnswer { get; set; } = _ => new PredictionPage();
 
     public int MaxConcurrentCreates => Volatile.Read(ref _maxConcurrentCreates);
 
@@ -102,7 +112,18 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     {
         Gets.Enqueue(predictionId);
         _pollArrivals.Writer.TryWrite(predictionId);
-        if (!_polls.TryGetValue(predictionId, out var queue) || !queue.TryPeek(out var next))
+        if ((!_polls.TryGetValue(predictionId, out var queue) || queue.IsEmpty) && GetAnswer is { } answer)
+        {
+            try
+            {
+                return Task.FromResult(answer(predictionId));
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException<Prediction>(ex);
+            }
+        }
+        if (queue is null || !queue.TryPeek(out var next))
             throw new InvalidOperationException($"No poll answer scripted for {predictionId}.");
         if (queue.Count > 1) queue.TryDequeue(out _);
         try
@@ -112,6 +133,20 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
         catch (Exception ex)
         {
             return Task.FromException<Prediction>(ex);
+        }
+    }
+
+    public Task<PredictionPage> ListPredictionsAsync(DateTimeOffset createdAfter, DateTimeOffset? createdBefore, string? cursor, CancellationToken cancellationToken)
+    {
+        var call = new ListCall(createdAfter, createdBefore, cursor);
+        Lists.Enqueue(call);
+        try
+        {
+            return Task.FromResult(ListAnswer(call));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<PredictionPage>(ex);
         }
     }
 

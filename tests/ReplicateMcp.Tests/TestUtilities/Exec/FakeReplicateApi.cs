@@ -107,6 +107,10 @@ internal sealed class FakeReplicateApi : IReplicateClient
             ? Task.FromResult(p)
             : Task.FromException<Prediction>(new ReplicateApiException(HttpStatusCode.NotFound, $"prediction {predictionId} not found"));
 
+    /// <summary>The executor never lists; an empty page keeps the interface honest.</summary>
+    public Task<PredictionPage> ListPredictionsAsync(DateTimeOffset createdAfter, DateTimeOffset? createdBefore, string? cursor, CancellationToken cancellationToken) =>
+        Task.FromResult(new PredictionPage());
+
     public Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken)
     {
         Cancels.Enqueue(predictionId);

@@ -1,0 +1,52 @@
+namespace ReplicateMcp.Jobs.Storage;
+
+/// <summary>An unfinished job and the owner recorded on it (null when none was).</summary>
+internal sealed record OwnedJob(string JobId, string? OwnerId);
+
+/// <summary>
+/// Which unfinished jobs have lost their owner, and an atomic claim so exactly one of several servers adopts each
+/// (CONTRACT §6: "by exactly one of them, even when several start together").
+/// A claim is made against the owner that died: <c>claims/&lt;job&gt;@&lt;dead owner&gt;</c> is created with create-new,
+/// which the file system grants to one caller only, across processes. When the adopter dies in turn, the next claim
+/// names the adopter, so a job can be adopted again.
+/// </summary>
+internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
+{
+    private string ClaimsFolder => Path.Combine(stateDirectory, "claims");
+
+    /// <summary>The unfinished jobs whose owner lock is free (or that name no owner), other than this process's own.</summary>
+    public IReadOnlyList<OwnedJob> FindOrphans(IEnumerable<OwnedJob> unfinished) =>
+        [.. unfinished.Where(j => j.OwnerId != currentOwnerId && (j.OwnerId is null || !OwnerLocks.IsAlive(stateDirectory, j.OwnerId)))];
+
+    /// <summary>True for exactly one caller, across processes, per job and dead owner; the winner then records itself as the owner.</summary>
+    public bool TryClaim(OwnedJob orphan)
+    {
+        Directory.CreateDirectory(ClaimsFolder);
+        try
+        {
+            using var claim = new FileStream(ClaimPath(orphan), FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            claim.Write(System.Text.Encoding.UTF8.GetBytes(currentOwnerId));
+            return true;
+        }
+        catch (IOException) when (File.Exists(ClaimPath(orphan)))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes a job's claims once the job itself is deleted (evicted).</summary>
+    public void Forget(string jobId)
+    {
+        if (!Directory.Exists(ClaimsFolder)) return;
+        foreach (var claim in Directory.EnumerateFiles(ClaimsFolder, CheckName(jobId, nameof(jobId)) + "@*"))
+            File.Delete(claim);
+    }
+
+    private string ClaimPath(OwnedJob orphan) =>
+        Path.Combine(ClaimsFolder, $"{CheckName(orphan.JobId, "jobId")}@{CheckName(orphan.OwnerId ?? "none", "ownerId")}");
+
+    private static string CheckName(string value, string name) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? value
+            : throw new ArgumentException($"{name} '{value}' may hold only letters, digits, '-' and '_'.", name);
+}

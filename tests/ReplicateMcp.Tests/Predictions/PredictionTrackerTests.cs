@@ -1,0 +1,240 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ReplicateMcp.Predictions;
+using ReplicateMcp.Replicate;
+using ReplicateMcp.Tests.TestUtilities;
+
+namespace ReplicateMcp.Tests.Predictions;
+
+public sealed class PredictionTrackerTests : IDisposable
+{
+    private const string Model = "black-forest-labs/flux-schnell";
+    private static readonly ModelRef Flux = new("black-forest-labs", "flux-schnell", null);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedReplicateClient _client = new();
+    private readonly ReplicateAccount _account;
+    private readonly ReplicateClock _clock;
+    private readonly PredictionTracker _sut;
+
+    public PredictionTrackerTests()
+    {
+        _account = new ReplicateAccount(_client);
+        _clock = new ReplicateClock(_time);
+        _sut = new PredictionTracker(_client, _clock, _time, NullLogger<PredictionTracker>.Instance);
+    }
+
+    private static CancellationToken CT => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _sut.Dispose();
+
+    /// <summary>
+    /// Follows without a cancellable token: the tracker then hands back its own task, done when the tick that saw the
+    /// prediction finish is done, so a test can tell which tick it was.
+    /// </summary>
+    private Task<Prediction> Follow(Prediction p, bool createdAtKnown = true) => _sut.FollowAsync(p.Id, createdAtKnown ? p.CreatedAt : null, CancellationToken.None);
+
+    private int Requests => _client.Lists.Count + _client.Gets.Count;
+
+    private static SentCreate Sent(string item, string inputJson, DateTimeOffset at) =>
+        SentCreate.For(Flux, JsonDocument.Parse(inputJson).RootElement, at, item);
+
+    [Fact]
+    public async Task FollowAsync_PredictionSucceeds_SeenAtTheNextTickFromTheListAlone()
+    {
+        var p = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow());
+        var follow = Follow(p);
+
+        await _sut.TickAsync(CT);
+        Assert.False(follow.IsCompleted);
+        _account.Finish(p.Id);
+        await _sut.TickAsync(CT);
+
+        var done = await follow;
+        Assert.Equal(PredictionStatuses.Succeeded, done.Status);
+        Assert.Equal(2, _client.Lists.Count);
+        Assert.Empty(_client.Gets);
+        Assert.Equal(p.CreatedAt - PredictionTracker.Margin, _client.Lists.Last().CreatedAfter);
+    }
+
+    [Fact]
+    public async Task FollowAsync_FailedWithoutLogsInTheList_GetsTheWholeBodyByIdNextTick()
+    {
+        var p = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow());
+        var follow = Follow(p);
+        _account.Finish(p.Id, PredictionStatuses.Failed);
+
+        await _sut.TickAsync(CT);
+        Assert.False(follow.IsCompleted);
+        await _sut.TickAsync(CT);
+
+        var done = await follow;
+        Assert.Equal("step 1\nstep 2\n", done.Logs);
+        Assert.Equal([p.Id], _client.Gets);
+    }
+
+    [Fact]
+    public async Task FollowAsync_CreatedAtUnknown_LearnsItByIdThenFollowsThroughTheList()
+    {
+        var p = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow());
+        var follow = Follow(p, createdAtKnown: false);
+
+        await _sut.TickAsync(CT);
+        await _sut.TickAsync(CT);
+        _account.Finish(p.Id);
+        await _sut.TickAsync(CT);
+
+        Assert.True(follow.IsCompletedSuccessfully);
+        Assert.Equal([p.Id], _client.Gets);
+        Assert.Equal(2, _client.Lists.Count);
+    }
+
+    [Fact]
+    public async Task FollowAsync_OlderThanAFullPage_IsAskedForById()
+    {
+        var account = new ReplicateAccount(_client) { PageSize = 2 };
+        var old = account.Create(Model, """{"prompt":"old"}""", _time.GetUtcNow());
+        for (var i = 0; i < 3; i++) account.Create(Model, $$"""{"prompt":"{{i}}"}""", _time.GetUtcNow().AddSeconds(1 + i));
+        account.Finish(old.Id);
+        var follow = Follow(old);
+
+        await _sut.TickAsync(CT);
+        await _sut.TickAsync(CT);
+
+        Assert.True(follow.IsCompletedSuccessfully);
+        Assert.Equal([old.Id], _client.Gets);
+    }
+
+    [Fact]
+    public async Task FollowAsync_NotFound_Faults()
+    {
+        var follow = _sut.FollowAsync("gone", null, CancellationToken.None);
+
+        await _sut.TickAsync(CT);
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() => follow);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Tracker_TwentyInFlight_AtMostTwoRequestsASecondAndFinishedSeenWithinHalfASecondMostly()
+    {
+        var ticks = Channel.CreateUnbounded<bool>();
+        _sut.TickCompleted = sent => ticks.Writer.TryWrite(sent);
+        await _sut.StartAsync(CT);
+        var start = _time.GetUtcNow();
+        var predictions = Enumerable.Range(0, 20).Select(i => _account.Create(Model, $$"""{"prompt":"{{i}}"}""", start.AddMilliseconds(50 * i))).ToList();
+        var follows = predictions.Select(p => Follow(p)).ToList();
+        // Each runs 4–11.5 s; every fifth fails (its list item lacks logs: one GET by id).
+        var finishAt = predictions.Select((p, i) => start + TimeSpan.FromSeconds(4 + (i * 0.37 % 7.5))).ToList();
+        var seenAfterTicks = new int[20];
+
+        var tick = 0;
+        while (follows.Any(f => !f.IsCompleted) && tick < 60)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                if (finishAt[i] <= _time.GetUtcNow() && !predictions[i].IsTerminal)
+                {
+                    _account.Finish(predictions[i].Id, i % 5 == 0 ? PredictionStatuses.Failed : PredictionStatuses.Succeeded);
+                    predictions[i] = predictions[i] with { Status = PredictionStatuses.Succeeded };
+                }
+            }
+            _time.Advance(PredictionTracker.Interval);
+            await ticks.Reader.ReadAsync(CT);
+            tick++;
+            for (var i = 0; i < 20; i++)
+                if (predictions[i].IsTerminal && !follows[i].IsCompleted) seenAfterTicks[i]++;
+        }
+
+        Assert.All(follows, f => Assert.True(f.IsCompletedSuccessfully));
+        var elapsedSeconds = (_time.GetUtcNow() - start).TotalSeconds;
+        Assert.True(Requests <= 2 * elapsedSeconds, $"{Requests} requests in {elapsedSeconds} s");
+        // Most show at the first tick after they finished (lag ≤ 0.5 s); a failed one needs a GET turn as well, and a tick
+        // spent on that GET delays others by one tick: never more than two ticks.
+        Assert.Equal(0, seenAfterTicks.Order().ElementAt(9));
+        Assert.All(seenAfterTicks, extra => Assert.InRange(extra, 0, 2));
+        await _sut.StopAsync(CT);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(-5)]
+    public async Task FindCreatedAsync_ReplicateClockMinutesOff_ListsFromReplicateTimeAndFindsTheHeldCreate(int minutes)
+    {
+        // An answer's Date header tells the clock Replicate's time.
+        _clock.Observe(_time.GetUtcNow().AddMinutes(minutes));
+        var sent = Sent("0", """{"prompt":"x"}""", _clock.Now);
+        var find = _sut.FindCreatedAsync(sent, CT);
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var created = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow().AddMinutes(minutes));
+
+        await _sut.TickAsync(CT);
+
+        Assert.Equal(created.Id, (await find).Id);
+        Assert.Equal(sent.SentAt - PredictionTracker.Margin, Assert.Single(_client.Lists).CreatedAfter);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(minutes).AddMilliseconds(-300) - PredictionTracker.Margin, _client.Lists.Single().CreatedAfter);
+    }
+
+    [Fact]
+    public async Task FindCreatedAsync_ReplicateBehindAndClockUnknown_LocalBoundWouldMissIt()
+    {
+        // Why the bound must be in Replicate's time: with the local clock alone, a create on a Replicate clock 5 minutes
+        // behind is stamped before the send and never found.
+        var sent = Sent("0", """{"prompt":"x"}""", _clock.Now);
+        var find = _sut.FindCreatedAsync(sent, CT);
+        _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow().AddMinutes(-5));
+
+        await _sut.TickAsync(CT);
+
+        Assert.False(find.IsCompleted);
+    }
+
+    [Fact]
+    public async Task FindCreatedAsync_IdenticalCreates_GetDistinctIdsByCount()
+    {
+        const string input = """{"prompt":"same"}""";
+        var now = _time.GetUtcNow();
+        var older = _account.Create(Model, input, now.AddSeconds(-30));
+        var answered = _account.Create(Model, input, now.AddMilliseconds(100));
+        _sut.MarkKnown(answered.Id);
+        var finds = Enumerable.Range(0, 3).Select(i => _sut.FindCreatedAsync(Sent(i.ToString(System.Globalization.CultureInfo.InvariantCulture), input, now), CT)).ToList();
+        var made = Enumerable.Range(0, 3).Select(i => _account.Create(Model, input, now.AddMilliseconds(200 + i))).ToList();
+        var late = _sut.FindCreatedAsync(Sent("3", input, now.AddSeconds(1)), CT);
+
+        await _sut.TickAsync(CT);
+
+        var ids = await Task.WhenAll(finds);
+        Assert.Equal(made.Select(p => p.Id).Order(), ids.Select(p => p.Id).Order());
+        Assert.False(late.IsCompleted);
+
+        var fourth = _account.Create(Model, input, now.AddSeconds(1.5));
+        await _sut.TickAsync(CT);
+        Assert.Equal(fourth.Id, (await late).Id);
+        Assert.DoesNotContain(older.Id, ids.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task FollowAsync_Cancelled_StopsFollowing()
+    {
+        var p = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow());
+        using var cts = new CancellationTokenSource();
+        var follow = _sut.FollowAsync(p.Id, p.CreatedAt, cts.Token);
+
+        await cts.CancelAsync();
+        await _sut.TickAsync(CT);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => follow);
+        Assert.Equal(0, Requests);
+    }
+
+    [Fact]
+    public async Task TickAsync_NothingFollowed_SendsNothing()
+    {
+        await _sut.TickAsync(CT);
+
+        Assert.Equal(0, Requests);
+    }
+}
