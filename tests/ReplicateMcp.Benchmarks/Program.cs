@@ -5,7 +5,10 @@ using System.Text;
 using ReplicateMcp.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/ReplicateMcp.Benchmarks [-- --runs N] [--quick] [--no-coldstart] [--aot] [--no-write]
+//        ... -- --process NAME=COMMAND [--process NAME=COMMAND ...]   only the process figures of these commands, e.g.
+//        --process aot=$HOME/.dotnet/tools/replicate-mcp --process dll="dotnet artifacts/fd/ReplicateMcp.dll"
 if (args is [MemoryProbe.ChildArgument]) return await MemoryProbe.RunChildAsync();
+if (args.Contains("--process")) return await MeasureProcessesAsync(args);
 
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(3);
 var quick = args.Contains("--quick");
@@ -32,9 +35,9 @@ await Step("long predictions", () => Scenarios.LongPredictionsAsync(Math.Max(2, 
 await Step("memory", () => MemoryProbe.MeasureAsync(runs));
 if (!quick && !args.Contains("--no-coldstart"))
 {
-    await Step("cold start (JIT)", () => ColdStart.MeasureAsync(repoRoot, ColdStart.Jit, 7));
-    await Step("cold start (ReadyToRun)", () => ColdStart.MeasureAsync(repoRoot, ColdStart.ReadyToRun, 7));
-    if (args.Contains("--aot")) await Step("cold start (Native AOT)", () => ColdStart.MeasureAsync(repoRoot, ColdStart.Aot, 7));
+    await Step("cold start (JIT)", () => ColdStart.MeasureAsync(repoRoot, ColdStart.Jit));
+    await Step("cold start (ReadyToRun)", () => ColdStart.MeasureAsync(repoRoot, ColdStart.ReadyToRun));
+    if (args.Contains("--aot")) await Step("cold start (Native AOT)", () => ColdStart.MeasureAsync(repoRoot, ColdStart.Aot));
 }
 
 var report = Report(figures, runs, loadBefore, LoadAverage(), total.Elapsed);
@@ -46,6 +49,22 @@ if (!args.Contains("--no-write") && !quick)
     Console.Error.WriteLine($"written to {path}");
 }
 return figures.Any(f => f.Met == false) ? 1 : 0;
+
+static async Task<int> MeasureProcessesAsync(string[] args)
+{
+    var figures = new List<Figure>();
+    var loadBefore = LoadAverage();
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < args.Length - 1; i++)
+    {
+        if (args[i] != "--process") continue;
+        var (name, command) = args[i + 1].Split('=', 2) is [var n, var c] ? (n, c) : (args[i + 1], args[i + 1]);
+        Console.Error.WriteLine($"» process: {name} ({command}) …");
+        figures.AddRange(await ProcessFigures.MeasureAsync(name, ProcessFigures.ParseCommand(command)));
+    }
+    Console.WriteLine(Report(figures, 7, loadBefore, LoadAverage(), clock.Elapsed));
+    return figures.Any(f => f.Met == false) ? 1 : 0;
+}
 
 static string Report(List<Figure> figures, int runs, string loadBefore, string loadAfter, TimeSpan elapsed)
 {
