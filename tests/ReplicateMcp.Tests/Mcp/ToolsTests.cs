@@ -346,6 +346,19 @@ public sealed class ToolsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetPrediction_UnknownId_SaysPredictionNotFoundWithoutModelSearchHint()
+    {
+        var result = await _mcp.CallAsync("replicate_get_prediction", """{"prediction_id": "nosuchprediction1"}""");
+
+        Assert.True(result.IsError);
+        var text = McpToolsHarness.Text(result);
+        Assert.Contains("\"nosuchprediction1\" was not found on Replicate (404)", text);
+        Assert.Contains("batch item's prediction_id", text);
+        Assert.Contains("pipeline step's prediction_id", text);
+        Assert.DoesNotContain("replicate_search_models", text);
+    }
+
+    [Fact]
     public async Task PipelineCancel_UnknownId_ReturnsToolErrorMentioningTtl()
     {
         var result = await _mcp.CallAsync("replicate_pipeline_cancel", """{"pipeline_id": "pl_nothere"}""");
