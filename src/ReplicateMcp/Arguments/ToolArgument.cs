@@ -98,7 +98,7 @@ internal static class ArgumentSchemas
         foreach (var field in fields)
         {
             properties[field.Name] = field.Schema();
-            if (field.Required) required.Add(field.Name);
+            if (field.Required) required.Add((JsonNode)field.Name); // the non-generic Add: no reflection under AOT
         }
         var schema = new JsonObject { ["type"] = "object", ["properties"] = properties };
         if (required.Count > 0) schema["required"] = required;
