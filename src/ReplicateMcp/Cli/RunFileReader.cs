@@ -1,7 +1,6 @@
 using System.Text.Json;
-using ModelContextProtocol;
+using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Mcp;
 
 namespace ReplicateMcp.Cli;
 
@@ -43,7 +42,7 @@ internal static class RunFileReader
             if (arguments.ContainsKey("steps")) return JobSpecReader.ReadPipeline(arguments);
             if (arguments.ContainsKey("items")) return JobSpecReader.ReadBatch(arguments);
         }
-        catch (McpException ex)
+        catch (ArgumentProblemsException ex)
         {
             problem = ex.Message;
             return null;

@@ -1,18 +1,14 @@
-using System.ComponentModel;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel batches.</summary>
-[McpServerToolType]
 internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobStatusWaiter waiter)
 {
-    [McpServerTool(Name = "replicate_batch_start", Title = "Start a batch of Replicate predictions", Destructive = false, Idempotent = false, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(BatchStartView))]
-    [Description(ToolDescriptions.BatchStart)]
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var spec = JobSpecReader.ReadBatch(request.Params?.Arguments);
@@ -22,27 +18,22 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         return ToolResults.Structured(new BatchStartView(started.Job.Id, started.Job.Items.Length, JobViews.Status(started.Job), started.Message), started.Message);
     }
 
-    [McpServerTool(Name = "replicate_batch_status", Title = "Batch progress and results", ReadOnly = true, Idempotent = true, OpenWorld = false,
-        UseStructuredContent = true, OutputSchemaType = typeof(BatchStatusView))]
-    [Description(ToolDescriptions.BatchStatus)]
     public async Task<CallToolResult> StatusAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var args = new ToolArguments(request.Params?.Arguments, "job_id", "include_results", "wait_seconds");
-        var id = args.RequiredString("job_id", 100, "the job_id returned by replicate_batch_start");
-        var include = args.Bool("include_results", true);
-        var wait = args.Int("wait_seconds", 0, 50, 0);
+        var args = ToolInputs.BatchStatus.Read(request.Params?.Arguments);
+        var id = args.Read(ToolInputs.JobId);
+        var include = args.Read(ToolInputs.IncludeResults);
+        var wait = args.Read(ToolInputs.BatchWait);
+        _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "job_id", JobKind.Batch), wait, request, cancellationToken);
         return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job), include ? [] : ["result"]);
     }
 
-    [McpServerTool(Name = "replicate_batch_cancel", Title = "Cancel a batch", Destructive = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(BatchStatusView))]
-    [Description(ToolDescriptions.BatchCancel)]
     public async Task<CallToolResult> CancelAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var args = new ToolArguments(request.Params?.Arguments, "job_id");
-        var id = args.RequiredString("job_id", 100, "the job_id returned by replicate_batch_start");
+        var args = ToolInputs.BatchCancel.Read(request.Params?.Arguments);
+        var id = args.Read(ToolInputs.JobId);
         args.ThrowIfInvalid();
         var job = await CancelJobAsync(executor, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
         return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job));

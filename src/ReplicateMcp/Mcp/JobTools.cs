@@ -1,8 +1,8 @@
-using System.ComponentModel;
 using System.Net;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
@@ -10,15 +10,11 @@ using ReplicateMcp.Replicate;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Jobs across kinds, and single predictions.</summary>
-[McpServerToolType]
 internal sealed class JobTools(IJobStore store, IReplicateClient client, PredictionResultBuilder results, Microsoft.Extensions.Options.IOptions<ReplicateOptions> replicateOptions)
 {
-    [McpServerTool(Name = "replicate_list_jobs", Title = "List batch and pipeline jobs", ReadOnly = true, Idempotent = true, OpenWorld = false,
-        UseStructuredContent = true, OutputSchemaType = typeof(JobListView))]
-    [Description(ToolDescriptions.ListJobs)]
     public CallToolResult List(RequestContext<CallToolRequestParams> request)
     {
-        var args = new ToolArguments(request.Params?.Arguments);
+        var args = ToolInputs.ListJobs.Read(request.Params?.Arguments);
         args.ThrowIfInvalid();
         var jobs = store.List();
         var view = new JobListView([.. jobs.Select(JobViews.Summary)]);
@@ -26,14 +22,12 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
         return ToolResults.Structured(view, $"{jobs.Count} job(s) kept, {running} running.");
     }
 
-    [McpServerTool(Name = "replicate_get_prediction", Title = "Fetch one prediction", ReadOnly = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(PredictionResult))]
-    [Description(ToolDescriptions.GetPrediction)]
     public async Task<CallToolResult> GetPredictionAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var args = new ToolArguments(request.Params?.Arguments, "prediction_id", "download");
-        var id = args.RequiredString("prediction_id", 100, "a prediction id such as \"azaq55dbukgxg6kubr4k6g3pby\"");
-        var download = args.Bool("download", false);
+        var args = ToolInputs.GetPrediction.Read(request.Params?.Arguments);
+        var id = args.Read(ToolInputs.PredictionId);
+        var download = args.Read(ToolInputs.PredictionDownload);
+        _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
         if (id is not null && !PredictionIds.IsValid(id))
             args.Add($"prediction_id: {Templates.DisplayText.Quote(id)} given, expected letters and digits only (as in a batch item's prediction_id).");
         args.ThrowIfInvalid();
@@ -47,7 +41,8 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
         }
         catch (ReplicateApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new McpException($"prediction_id: no prediction {Templates.DisplayText.Quote(id)} on Replicate (404). Prediction ids come from a batch item's or pipeline step's prediction_id.");
+            throw new McpException($"prediction_id: prediction {Templates.DisplayText.Quote(id)} was not found on Replicate (404). " +
+                "Prediction ids come from a batch item's prediction_id (replicate_batch_status) or a pipeline step's prediction_id (replicate_pipeline_status).");
         }
         catch (ReplicateApiException ex)
         {

@@ -1,8 +1,8 @@
-using System.ComponentModel;
 using System.Net;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using ReplicateMcp.Arguments;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
@@ -10,16 +10,12 @@ using ReplicateMcp.Schemas;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Find models and read their input schemas.</summary>
-[McpServerToolType]
 internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, Microsoft.Extensions.Options.IOptions<ReplicateOptions> replicateOptions)
 {
-    [McpServerTool(Name = "replicate_get_model_schema", Title = "A model's inputs and outputs", ReadOnly = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(ModelSchemaView))]
-    [Description(ToolDescriptions.GetModelSchema)]
     public async Task<CallToolResult> GetSchemaAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var args = new ToolArguments(request.Params?.Arguments, "model");
-        var text = args.RequiredString("model", 300, "a model id \"owner/name\" or \"owner/name:version\"");
+        var args = ToolInputs.GetModelSchema.Read(request.Params?.Arguments);
+        var text = args.Read(ToolInputs.Model);
         ModelRef? model = null;
         if (text is not null && !ModelRef.TryParse(text, out model))
             args.Add($"model: {Templates.DisplayText.Quote(text)} is not a full model id; {ModelRef.FormHint}.");
@@ -50,15 +46,12 @@ internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, 
         }
     }
 
-    [McpServerTool(Name = "replicate_search_models", Title = "Search Replicate models", ReadOnly = true, Idempotent = true, OpenWorld = true,
-        UseStructuredContent = true, OutputSchemaType = typeof(ModelSearchView))]
-    [Description(ToolDescriptions.SearchModels)]
     public async Task<CallToolResult> SearchAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var args = new ToolArguments(request.Params?.Arguments, "query", "limit");
-        var query = args.RequiredString("query", 500, "search words such as \"upscale image\"");
+        var args = ToolInputs.SearchModels.Read(request.Params?.Arguments);
+        var query = args.Read(ToolInputs.Query);
         if (query is not null && string.IsNullOrWhiteSpace(query)) args.Add("query: empty; give search words such as \"upscale image\".");
-        var limit = args.Int("limit", 1, 50, 10);
+        var limit = args.Read(ToolInputs.Limit);
         args.ThrowIfInvalid();
         RequireToken();
         try

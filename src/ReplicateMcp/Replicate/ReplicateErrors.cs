@@ -23,13 +23,18 @@ internal static class ReplicateErrors
         {
             HttpStatusCode.Unauthorized => $"Replicate rejected the API token (401); set {ReplicateOptions.TokenVariable} to a valid token.",
             HttpStatusCode.PaymentRequired => $"Insufficient credit on Replicate (402): {detail ?? "add credit at https://replicate.com/account/billing"}",
-            HttpStatusCode.NotFound => $"{what}: not found on Replicate (404). Check the id with replicate_search_models.",
+            HttpStatusCode.NotFound => $"{what}: not found on Replicate (404). {NotFoundHint(what)}",
             HttpStatusCode.UnprocessableEntity => DescribeValidation(problem, detail),
             HttpStatusCode.TooManyRequests => $"Replicate kept throttling requests (429): {detail ?? "rate limit"}",
             _ => $"Replicate answered {code} {status}{(detail is null ? "" : ": " + detail)}",
         };
         return Truncate(text, 2000);
     }
+
+    /// <summary>Where the missing thing's id should have come from: model ids from a search, prediction ids from a job.</summary>
+    private static string NotFoundHint(string what) => what.StartsWith("prediction ", StringComparison.Ordinal)
+        ? "Prediction ids come from a batch item's prediction_id or a pipeline step's prediction_id."
+        : "Check the id with replicate_search_models.";
 
     private static string DescribeValidation(ProblemDetails? problem, string? detail)
     {

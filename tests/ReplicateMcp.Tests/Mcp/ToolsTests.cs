@@ -69,6 +69,34 @@ public sealed class ToolsTests : IAsyncLifetime
         AssertBool(tools["replicate_get_prediction"], "download", false);
         AssertRequired(tools["replicate_get_prediction"], "prediction_id");
         Assert.Empty(tools["replicate_list_jobs"].InputSchema.GetProperty("properties").EnumerateObject());
+        foreach (var tool in new[] { "replicate_batch_status", "replicate_pipeline_status", "replicate_get_prediction" })
+            AssertBool(tools[tool], "preview", false);
+        foreach (var tool in new[] { "replicate_batch_start", "replicate_pipeline_start" })
+        {
+            var key = tools[tool].InputSchema.GetProperty("properties").GetProperty("idempotency_key");
+            Assert.Equal(("string", 1, 100), (key.GetProperty("type").GetString(), key.GetProperty("minLength").GetInt32(), key.GetProperty("maxLength").GetInt32()));
+            Assert.DoesNotContain("idempotency_key", tools[tool].InputSchema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task CallTool_PreviewAndIdempotencyKey_AreAccepted()
+    {
+        var start = await _mcp.CallAsync("replicate_batch_start", """{"items": [{"model": "acme/flux", "input": {}}], "download": false, "idempotency_key": "once"}""");
+        Assert.NotEqual(true, start.IsError);
+        var jobId = start.StructuredContent!.Value.GetProperty("job_id").GetString()!;
+        await _mcp.Core.FinishedAsync(jobId);
+        var pipeline = await _mcp.CallAsync("replicate_pipeline_start", """{"steps": [{"id": "gen", "model": "acme/flux", "input": {}}], "download": false, "idempotency_key": "once"}""");
+        Assert.NotEqual(true, pipeline.IsError);
+        var pipelineId = pipeline.StructuredContent!.Value.GetProperty("pipeline_id").GetString()!;
+        await _mcp.Core.FinishedAsync(pipelineId);
+
+        var status = await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "preview": true}""");
+        var pipelineStatus = await _mcp.CallAsync("replicate_pipeline_status", $$"""{"pipeline_id": "{{pipelineId}}", "preview": false}""");
+        var predictionId = status.StructuredContent!.Value.GetProperty("items")[0].GetProperty("prediction_id").GetString();
+        var prediction = await _mcp.CallAsync("replicate_get_prediction", $$"""{"prediction_id": "{{predictionId}}", "preview": true}""");
+
+        Assert.All([status, pipelineStatus, prediction], r => Assert.NotEqual(true, r.IsError));
     }
 
     public static TheoryData<string, string, string> BadArguments()
@@ -343,6 +371,19 @@ public sealed class ToolsTests : IAsyncLifetime
         await _mcp.Core.FinishedAsync(jobId);
         Assert.Equal([running.Id], _mcp.Api.Cancels);
         Assert.Single(_mcp.Api.Creates);
+    }
+
+    [Fact]
+    public async Task GetPrediction_UnknownId_SaysPredictionNotFoundWithoutModelSearchHint()
+    {
+        var result = await _mcp.CallAsync("replicate_get_prediction", """{"prediction_id": "nosuchprediction1"}""");
+
+        Assert.True(result.IsError);
+        var text = McpToolsHarness.Text(result);
+        Assert.Contains("\"nosuchprediction1\" was not found on Replicate (404)", text);
+        Assert.Contains("batch item's prediction_id", text);
+        Assert.Contains("pipeline step's prediction_id", text);
+        Assert.DoesNotContain("replicate_search_models", text);
     }
 
     [Fact]

@@ -343,6 +343,19 @@ public sealed class ReplicateClientTests : IDisposable
         Assert.Single(_fake.Server.LogEntries);
     }
 
+    [Fact]
+    public async Task GetPredictionAsync_404_SaysPredictionNotFoundAndWhereIdsComeFrom()
+    {
+        _fake.Get(Id, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 }, 404);
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() => CreateSut().GetPredictionAsync(Id, CT));
+
+        Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
+        Assert.Contains($"prediction {Id}: not found on Replicate (404)", ex.Message);
+        Assert.Contains("prediction_id", ex.Message);
+        Assert.DoesNotContain("replicate_search_models", ex.Message);
+    }
+
     [Theory]
     [InlineData(400)]
     [InlineData(401)]

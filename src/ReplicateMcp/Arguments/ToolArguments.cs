@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using ModelContextProtocol;
 using ReplicateMcp.Templates;
 
-namespace ReplicateMcp.Mcp;
+namespace ReplicateMcp.Arguments;
 
 /// <summary>
 /// Strict reading of a tool call's arguments. The SDK's binder would accept "yes" for nothing and name no
@@ -17,7 +16,7 @@ internal sealed class ToolArguments
     private readonly IReadOnlyDictionary<string, JsonElement> _args;
     private readonly List<string> _problems = [];
 
-    public ToolArguments(IDictionary<string, JsonElement>? args, params string[] allowed)
+    public ToolArguments(IDictionary<string, JsonElement>? args, string[] allowed)
     {
         _args = args is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(args, StringComparer.Ordinal);
         foreach (var name in _args.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal)))
@@ -28,44 +27,41 @@ internal sealed class ToolArguments
 
     public void Add(string problem) => _problems.Add(problem);
 
-    /// <summary>Throws the tool error listing every problem, if any.</summary>
+    /// <summary>Throws <see cref="ArgumentProblemsException"/> listing every problem, if any.</summary>
     public void ThrowIfInvalid()
     {
-        if (_problems.Count == 0) return;
-        throw new McpException(_problems.Count == 1 ? _problems[0]
-            : $"{_problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", _problems));
+        if (_problems.Count > 0) throw new ArgumentProblemsException([.. _problems]);
     }
 
-    public int Int(string name, int min, int max, int defaultValue) =>
-        !_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null ? defaultValue : ReadInt(name, e, min, max) ?? defaultValue;
+    /// <summary>The argument's value, or its default when absent, null or wrong (the problem is recorded).</summary>
+    public int Read(IntArgument argument) =>
+        Given(argument.Name) is { } e ? ReadInt(argument.Name, e, argument.Min, argument.Max) ?? argument.Default : argument.Default;
 
-    public bool Bool(string name, bool defaultValue)
+    public bool Read(BoolArgument argument)
     {
-        if (!_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null) return defaultValue;
+        if (Given(argument.Name) is not { } e) return argument.Default;
         if (e.ValueKind is JsonValueKind.True or JsonValueKind.False) return e.GetBoolean();
-        _problems.Add($"{name}: {Describe(e)} given, expected true or false.");
-        return defaultValue;
+        _problems.Add($"{argument.Name}: {Describe(e)} given, expected true or false.");
+        return argument.Default;
     }
 
-    public string? RequiredString(string name, int maxLength, string what)
+    /// <summary>The string, or null when it is wrong or (for an optional argument) absent.</summary>
+    public string? Read(StringArgument argument)
     {
-        if (!_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null)
-        {
-            _problems.Add($"{name}: missing; give {what}.");
-            return null;
-        }
-        return ReadString(name, e, maxLength, what);
+        if (Given(argument.Name) is { } e) return ReadString(argument.Name, e, argument);
+        if (argument.Required) _problems.Add($"{argument.Name}: missing; give {argument.Expected}.");
+        return null;
     }
 
-    public JsonElement[]? RequiredArray(string name, int min, int max, string what)
+    public JsonElement[]? Read(ArrayArgument argument)
     {
-        if (!_args.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null)
-        {
-            _problems.Add($"{name}: missing; give an array of {min}–{max} {what}.");
-            return null;
-        }
-        return ReadArray(name, e, min, max, what);
+        if (Given(argument.Name) is { } e) return ReadArray(argument.Name, e, argument);
+        if (argument.Required) _problems.Add($"{argument.Name}: missing; give an array of {argument.MinItems}–{argument.MaxItems} {argument.Expected}.");
+        return null;
     }
+
+    private JsonElement? Given(string name) =>
+        _args.TryGetValue(name, out var e) && e.ValueKind != JsonValueKind.Null ? e : null;
 
     public int? ReadInt(string path, JsonElement e, int min, int max)
     {
@@ -79,27 +75,34 @@ internal sealed class ToolArguments
         return null;
     }
 
-    public string? ReadString(string path, JsonElement e, int maxLength, string what)
+    /// <summary>A string at <paramref name="path"/> (a field, or an element of an array) as <paramref name="argument"/> allows.</summary>
+    public string? ReadString(string path, JsonElement e, StringArgument argument)
     {
         if (e.ValueKind != JsonValueKind.String)
         {
-            _problems.Add($"{path}: {Describe(e)} given, expected {what}.");
+            _problems.Add($"{path}: {Describe(e)} given, expected {argument.Expected}.");
             return null;
         }
         var s = e.GetString()!;
-        if (s.Length > maxLength)
+        if (s.Length > argument.MaxLength)
         {
-            _problems.Add($"{path}: a string of {s.Length} characters given, at most {maxLength} allowed.");
+            _problems.Add($"{path}: a string of {s.Length} characters given, at most {argument.MaxLength} allowed.");
+            return null;
+        }
+        if (s.Length < argument.MinLength)
+        {
+            _problems.Add($"{path}: {DisplayText.Quote(s)} given, expected {argument.Expected} ({argument.MinLength}–{argument.MaxLength} characters).");
             return null;
         }
         return s;
     }
 
-    public JsonElement[]? ReadArray(string path, JsonElement e, int min, int max, string what)
+    public JsonElement[]? ReadArray(string path, JsonElement e, ArrayArgument argument)
     {
+        var (min, max) = (argument.MinItems, argument.MaxItems);
         if (e.ValueKind != JsonValueKind.Array)
         {
-            _problems.Add($"{path}: {Describe(e)} given, expected an array of {min}–{max} {what}.");
+            _problems.Add($"{path}: {Describe(e)} given, expected an array of {min}–{max} {argument.Expected}.");
             return null;
         }
         var n = e.GetArrayLength();
@@ -109,8 +112,11 @@ internal sealed class ToolArguments
     }
 
     /// <summary>Reads an object's fields, naming unknown and missing ones.</summary>
-    public Dictionary<string, JsonElement>? ReadObject(string path, JsonElement e, string[] allowed, string[] required, string what)
+    public Dictionary<string, JsonElement>? ReadObject(string path, JsonElement e, ObjectArgument shape)
     {
+        string[] allowed = [.. shape.FieldNames];
+        string[] required = [.. shape.RequiredNames];
+        var what = shape.Expected;
         if (e.ValueKind != JsonValueKind.Object)
         {
             _problems.Add($"{path}: {Describe(e)} given, expected {what}.");
