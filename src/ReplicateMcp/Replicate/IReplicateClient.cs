@@ -24,4 +24,7 @@ internal interface IReplicateClient
     Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Uploads a file with <c>POST /files</c>; its <c>urls.get</c> can then be given as a model input.</summary>
+    Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken);
 }

@@ -71,6 +71,24 @@ internal sealed class ReplicateClient(IHttpClientFactory factory) : IReplicateCl
         }
     }
 
+    public Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        // Quoted part names, as browsers and curl send them; some multipart parsers insist.
+        form.Add(file, "\"content\"", "\"" + fileName.Replace("\"", "", StringComparison.Ordinal) + "\"");
+        form.Add(new StringContent(fileName), "\"filename\"");
+        form.Add(new StringContent(contentType), "\"type\"");
+        var request = new HttpRequestMessage(HttpMethod.Post, "files") { Content = form };
+        // An upload is create-like: retried only when Replicate provably stored nothing (429, connection refused).
+        request.Options.Set(ReplicateRequestKind.IsCreate, true);
+        // Sending the body takes time: allow 30 s plus 10 s a megabyte (about 1 Mbit/s at worst).
+        request.Options.Set(ReplicateRequestKind.AttemptTimeout, TimeSpan.FromSeconds(30 + (10 * (content.Length / (1024 * 1024)))));
+        request.Headers.ConnectionClose = true;
+        return SendAsync(factory.CreateClient(CreateClientName), request, ReplicateJsonContext.Default.UploadedFile, $"upload of {fileName}", cancellationToken);
+    }
+
     private HttpClient Reads => factory.CreateClient(ReadClientName);
 
     /// <summary>Prediction ids go into URL paths: refuse anything that could change the path.</summary>

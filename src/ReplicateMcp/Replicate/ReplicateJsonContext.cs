@@ -15,4 +15,5 @@ namespace ReplicateMcp.Replicate;
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ModelPage))]
 [JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(UploadedFile))]
 internal sealed partial class ReplicateJsonContext : JsonSerializerContext;

@@ -31,7 +31,8 @@ internal static class ReplicateRetryPolicy
 
     /// <summary>Per-attempt timeout: a create holds its connection for the whole <c>Prefer: wait</c>.</summary>
     public static TimeSpan AttemptTimeout(HttpRequestMessage? request) =>
-        request is not null && request.Options.TryGetValue(ReplicateRequestKind.PreferWaitSeconds, out var wait)
+        request is not null && request.Options.TryGetValue(ReplicateRequestKind.AttemptTimeout, out var given) ? given
+        : request is not null && request.Options.TryGetValue(ReplicateRequestKind.PreferWaitSeconds, out var wait)
             ? TimeSpan.FromSeconds(wait + 30)
             : TimeSpan.FromSeconds(30);
 }

@@ -69,7 +69,7 @@ internal static class PredictionJson
 
         return prediction.Family == ModelFamily.Video
             ? FileUrl(options, prediction.Id, 0, ".mp4")
-            : new JsonArray([.. Enumerable.Range(0, prediction.OutputCount).Select(n => (JsonNode?)FileUrl(options, prediction.Id, n, ".png"))]);
+            : new JsonArray([.. Enumerable.Range(0, prediction.OutputCount).Select(n => (JsonNode?)FileUrl(options, prediction.Id, n, SimulatedImages.Extension(prediction.InputJson)))]);
     }
 
     private static JsonObject Metrics(SimulatedPrediction prediction, SimulatedPredictionStatus status, bool started)

@@ -23,6 +23,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
 
     // Versions this process has handed out, so a create by version knows which model it runs.
     private readonly ConcurrentDictionary<string, string> _versionModels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SimulatedUploads _uploads = new();
     private int _createdCount;
     private int _requestCount;
 
@@ -76,6 +77,9 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
             ("GET", ["models", var owner, var name]) => GetModel(request, owner, name),
             ("GET", ["models", var owner, var name, "versions", var version]) => GetVersion(request, owner, name, version),
             ("GET", ["search"]) => Search(request, uri),
+            ("POST", ["files"]) => await UploadAsync(request, cancellationToken),
+            ("GET", ["files", var fileId]) => GetUpload(request, fileId, download: false),
+            ("GET", ["files", var fileId, "download"]) => GetUpload(request, fileId, download: true),
             _ => SimulatorJson.NotFound(request),
         };
     }
@@ -286,8 +290,8 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         var (bytes, mediaType) = (prediction.Family, name.Extension) switch
         {
             (ModelFamily.Video, ".mp4") when name.Index == 0 => (SimulatedFiles.Video(), "video/mp4"),
-            (ModelFamily.Image, ".png") when name.Index < prediction.OutputCount =>
-                (SimulatedFiles.Image(StableHash.Mix(prediction.Seed, (ulong)name.Index)), "image/png"),
+            (ModelFamily.Image, var extension) when name.Index < prediction.OutputCount && extension == SimulatedImages.Extension(prediction.InputJson) =>
+                (SimulatedImages.Render(prediction, name.Index, extension, ReadInput), SimulatedImages.MediaType(extension)),
             _ => ((byte[]?)null, ""),
         };
         if (bytes is null)
@@ -298,5 +302,65 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var upload = await _uploads.AddAsync(request, _timeProvider.GetUtcNow(), cancellationToken);
+        return upload is null
+            ? SimulatorJson.Problem(request, HttpStatusCode.BadRequest, "Bad request", "The multipart body must have a 'content' part.")
+            : SimulatorJson.Respond(request, HttpStatusCode.Created, SimulatedUploads.Describe(upload, _options.BaseUrl));
+    }
+
+    private HttpResponseMessage GetUpload(HttpRequestMessage request, string id, bool download)
+    {
+        if (_uploads.Find(id) is not { } upload)
+        {
+            return SimulatorJson.NotFound(request);
+        }
+
+        if (!download)
+        {
+            return SimulatorJson.Respond(request, HttpStatusCode.OK, SimulatedUploads.Describe(upload, _options.BaseUrl));
+        }
+
+        var content = new ByteArrayContent(upload.Bytes);
+        content.Headers.ContentType = MediaTypeHeaderValue.TryParse(upload.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
+    }
+
+    /// <summary>
+    /// An input image as a model here reads it: a <c>data:</c> URI, a file uploaded to this simulator
+    /// (its <c>urls.get</c>), or an output of an earlier simulated prediction. Anything else reads as nothing.
+    /// </summary>
+    private byte[]? ReadInput(string reference)
+    {
+        if (ReplicateMcp.Downloads.DataUri.TryParse(reference) is { } data)
+        {
+            return data.Bytes;
+        }
+
+        if (!Uri.TryCreate(reference, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        if (ApiPath(uri) is { } path && path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["files", var id, ..])
+        {
+            return _uploads.Find(id)?.Bytes;
+        }
+
+        if (string.Equals(uri.Host, _options.FileHost, StringComparison.OrdinalIgnoreCase)
+            && uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["sim", var predictionId, var file]
+            && _predictions.TryGetValue(predictionId, out var source)
+            && source.Family == ModelFamily.Image
+            && source.StatusAt(_timeProvider.GetUtcNow()) == SimulatedPredictionStatus.Succeeded
+            && SimulatedFileName.Parse(file) is { } name && name.Index < source.OutputCount
+            && name.Extension == SimulatedImages.Extension(source.InputJson))
+        {
+            return SimulatedImages.Render(source, name.Index, name.Extension, ReadInput);
+        }
+
+        return null;
     }
 }

@@ -76,5 +76,6 @@ public sealed class ResourceBoundsTests
         public Task<ModelInfo> GetModelAsync(string owner, string name, CancellationToken cancellationToken) => inner.GetModelAsync(owner, name, cancellationToken);
         public Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken) => inner.GetModelVersionAsync(owner, name, versionId, cancellationToken);
         public Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken) => inner.SearchModelsAsync(query, limit, cancellationToken);
+        public Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken) => inner.UploadFileAsync(fileName, contentType, content, cancellationToken);
     }
 }

@@ -404,4 +404,39 @@ public sealed class ReplicateClientTests : IDisposable
         Assert.DoesNotContain(_fake.Server.LogEntries, e => e.RequestMessage.Path == "/elsewhere");
         Assert.Single(_fake.Server.LogEntries);
     }
+
+    [Fact]
+    public async Task UploadFileAsync_PostsMultipartContentFilenameAndType_ReadsUrlsGet()
+    {
+        var body = File.ReadAllText("/work/shared/replicate-api/10-file-response-201.json");
+        _fake.Server.Given(Request.Create().WithPath("/v1/files").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(body));
+
+        var uploaded = await CreateSut().UploadFileAsync("photo 1.png", "image/png", [1, 2, 3, 4], CT);
+
+        Assert.Equal("https://api.replicate.com/v1/files/NGZiNmY2YzQtMThhZi00ZjcyLWFhZjktODg4NTY0NWNlMDEy", uploaded.Urls.Get);
+        Assert.Equal(new DateTimeOffset(2024, 8, 23, 12, 26, 51, 79, TimeSpan.Zero), uploaded.ExpiresAt);
+        var request = Assert.Single(_fake.Server.LogEntries).RequestMessage;
+        Assert.StartsWith("multipart/form-data; boundary=", request.Headers!["Content-Type"].Single(), StringComparison.Ordinal);
+        Assert.Equal($"Bearer {ReplicateFake.Token}", request.Headers["Authorization"].Single());
+        var form = await new MultipartReaderForm(request.Headers["Content-Type"].Single(), request.BodyAsBytes!).ReadAsync(CT);
+        Assert.Equal([1, 2, 3, 4], form["content"].Bytes);
+        Assert.Equal(("photo 1.png", "image/png"), (form["content"].FileName, form["content"].ContentType));
+        Assert.Equal("photo 1.png", form["filename"].Text);
+        Assert.Equal("image/png", form["type"].Text);
+    }
+
+    [Fact]
+    public async Task UploadFileAsync_ServerError_IsNotRetried_ThrottleIs()
+    {
+        _fake.Server.Given(Request.Create().WithPath("/v1/files").UsingPost()).InScenario("upload").WillSetStateTo("throttled")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0").WithBody("""{"detail":"slow down","status":429}"""));
+        _fake.Server.Given(Request.Create().WithPath("/v1/files").UsingPost()).InScenario("upload").WhenStateIs("throttled")
+            .RespondWith(Response.Create().WithStatusCode(500).WithBody("""{"detail":"boom","status":500}"""));
+
+        var ex = await Assert.ThrowsAsync<ReplicateApiException>(() => CreateSut().UploadFileAsync("a.png", "image/png", [1], CT));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
+        Assert.Equal(2, _fake.Server.LogEntries.Count);
+    }
 }

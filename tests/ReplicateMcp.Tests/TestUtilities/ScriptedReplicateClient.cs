@@ -180,6 +180,20 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     public Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ModelInfo>>([.. _models.Values]);
 
+    /// <summary>Every upload, in arrival order (file name, type, bytes).</summary>
+    public ConcurrentQueue<(string FileName, string ContentType, byte[] Content)> Uploads { get; } = new();
+
+    /// <summary>When set, uploads wait for it before answering (to make callers overlap).</summary>
+    public TaskCompletionSource? HoldUploads { get; set; }
+
+    public async Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken)
+    {
+        Uploads.Enqueue((fileName, contentType, content));
+        var number = Uploads.Count;
+        if (HoldUploads is { } hold) await hold.Task.WaitAsync(cancellationToken);
+        return new UploadedFile { Id = $"file{number}", Name = fileName, ContentType = contentType, Size = content.Length, Urls = new($"https://api.replicate.com/v1/files/file{number}") };
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

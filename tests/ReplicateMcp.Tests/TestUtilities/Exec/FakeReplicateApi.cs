@@ -141,6 +141,9 @@ internal sealed class FakeReplicateApi : IReplicateClient
     public Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo { Owner = "black-forest-labs", Name = "flux-schnell", IsOfficial = true, RunCount = 1 }]);
 
+    public Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This fake serves predictions only.");
+
     /// <summary>Awaits the next held create.</summary>
     public ValueTask<HeldCreate> NextHeldAsync(CancellationToken cancellationToken) => Held.Reader.ReadAsync(cancellationToken);
 }
