@@ -3,6 +3,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
@@ -33,7 +34,7 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         var wait = args.Int("wait_seconds", 0, 50, 0);
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "job_id", JobKind.Batch), wait, request, cancellationToken);
-        return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job), include ? [] : ["result"]);
+        return ToolResults.Structured(JobViews.Batch(job), StatusSummary.Of(job, include), include ? [] : ["result"]);
     }
 
     [McpServerTool(Name = "replicate_batch_cancel", Title = "Cancel a batch", Destructive = true, Idempotent = true, OpenWorld = true,
@@ -45,7 +46,7 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         var id = args.RequiredString("job_id", 100, "the job_id returned by replicate_batch_start");
         args.ThrowIfInvalid();
         var job = await CancelJobAsync(executor, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
-        return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job));
+        return ToolResults.Structured(JobViews.Batch(job), StatusSummary.Of(job, includeResults: true));
     }
 
     /// <summary>Cancels and gives in-flight cancels a moment to reach Replicate, so the answer shows them.</summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
@@ -32,7 +33,7 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         var wait = args.Int("wait_seconds", 0, 50, 0);
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "pipeline_id", JobKind.Pipeline), wait, request, cancellationToken);
-        return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job), include ? [] : ["result", "input"]);
+        return ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, include), include ? [] : ["result", "input"]);
     }
 
     [McpServerTool(Name = "replicate_pipeline_cancel", Title = "Cancel a pipeline", Destructive = true, Idempotent = true, OpenWorld = true,
@@ -44,6 +45,6 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         var id = args.RequiredString("pipeline_id", 100, "the pipeline_id returned by replicate_pipeline_start");
         args.ThrowIfInvalid();
         var job = await BatchTools.CancelJobAsync(executor, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
-        return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job));
+        return ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, includeResults: true));
     }
 }
