@@ -38,9 +38,9 @@ internal static class ModelSummaries
 
     public static string Search(ModelSearchView view, string query)
     {
-        var lines = new List<string> { $"{view.Models.Count} model{(view.Models.Count == 1 ? "" : "s")} match {DisplayText.Quote(query)}." };
+        var lines = new List<string> { $"{view.Models.Count} {(view.Models.Count == 1 ? "model matches" : "models match")} {DisplayText.Quote(query)}." };
         lines.AddRange(view.Models.Select(m =>
-            $"- {m.Model} ({(m.IsOfficial ? "official" : "community")}{(m.RunCount is { } runs ? ", " + runs.ToString("N0", CultureInfo.InvariantCulture) + " runs" : "")})" +
+            $"- {m.Model} ({(m.IsOfficial ? "official" : "community")}{(m.RunCount is { } runs ? ", " + runs.ToString("N0", CultureInfo.InvariantCulture) + (runs == 1 ? " run" : " runs") : "")})" +
             (m.Description is { Length: > 0 } d ? ": " + DisplayText.Truncate(d.ReplaceLineEndings(" "), DescriptionChars) : "")));
         return string.Join('\n', lines);
     }
@@ -60,6 +60,8 @@ internal static class ModelSummaries
 
     private static string TypeOf(JsonObject schema)
     {
+        if ((schema["anyOf"] ?? schema["oneOf"]) is JsonArray choices)
+            return string.Join("|", choices.OfType<JsonObject>().Select(TypeOf));
         var type = schema["type"] is JsonValue t && t.TryGetValue<string>(out var name) ? name : schema.ContainsKey("enum") ? "enum" : "any";
         if (schema["format"] is JsonValue f && f.TryGetValue<string>(out var format)) type += $" ({format})";
         if (type == "array" && schema["items"] is JsonObject items) type += " of " + TypeOf(items);

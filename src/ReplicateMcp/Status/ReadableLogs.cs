@@ -11,6 +11,9 @@ internal static partial class ReadableLogs
     public static string? Tail(string? logs)
     {
         if (string.IsNullOrWhiteSpace(logs)) return null;
+        // A tail cut by PredictionOutputs.LogsTail starts with "…" and part of a line: only whole lines are worth reading.
+        if (logs.StartsWith('…') && logs.IndexOf('\n', StringComparison.Ordinal) is var firstBreak and >= 0 && firstBreak < logs.TrimEnd().Length)
+            logs = logs[(firstBreak + 1)..];
         var lines = new List<string>();
         string? barLabel = null;
         foreach (var raw in logs.Split('\n'))

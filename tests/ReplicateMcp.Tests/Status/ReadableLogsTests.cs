@@ -1,3 +1,4 @@
+using ReplicateMcp.Predictions;
 using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Tests.Status;
@@ -44,6 +45,18 @@ public sealed class ReadableLogsTests
         Assert.Equal(ReadableLogs.MaxLineLength + 1, tail.Length);
         Assert.EndsWith("…", tail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Tail_CutRawTail_DropsTheLinePiece()
+    {
+        var raw = PredictionOutputs.LogsTail(string.Concat(Enumerable.Range(0, 40).Select(s => $"{s * 5 / 2,3}%|{new string('#', s / 4),-10}| {s}/40\n")) + "RuntimeError: boom\n")!;
+        Assert.StartsWith("…", raw, StringComparison.Ordinal);
+
+        Assert.Equal(" 97%|######### | 39/40\nRuntimeError: boom", ReadableLogs.Tail(raw));
+    }
+
+    [Fact]
+    public void Tail_OnlyAPieceOfOneLine_Kept() => Assert.Equal("…ror: boom", ReadableLogs.Tail("…ror: boom\n"));
 
     [Theory]
     [InlineData(null)]
