@@ -4,11 +4,12 @@ using System.Runtime.InteropServices;
 using System.Text;
 using ReplicateMcp.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/ReplicateMcp.Benchmarks [-- --runs N] [--quick] [--no-coldstart] [--aot] [--no-write]
+// Usage: dotnet run -c Release --project tests/ReplicateMcp.Benchmarks [-- --runs N] [--quick] [--no-coldstart] [--aot] [--no-write] [--answer-sizes]
 //        ... -- --process NAME=COMMAND [--process NAME=COMMAND ...]   only the process figures of these commands, e.g.
 //        --process aot=$HOME/.dotnet/tools/replicate-mcp --process dll="dotnet artifacts/fd/ReplicateMcp.dll"
 if (args is [MemoryProbe.ChildArgument]) return await MemoryProbe.RunChildAsync();
 if (args.Contains("--process")) return await MeasureProcessesAsync(args);
+if (args.Contains("--answer-sizes")) return (await Scenarios.AnswerSizesAsync()).All(f => f.Met != false) ? 0 : 1; // sizes only, seconds
 
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(3);
 var quick = args.Contains("--quick");
@@ -27,6 +28,7 @@ async Task Step(string name, Func<Task<List<Figure>>> scenario)
     Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:0.0} s: " + string.Join("; ", result.Select(f => $"{f.Metric} = {f.Value}")));
 }
 
+await Step("status answer sizes", Scenarios.AnswerSizesAsync);
 await Step("orchestration overhead", () => Scenarios.OverheadAsync(Math.Max(runs, 5)));
 await Step("batch, creates paced", () => Scenarios.BatchAsync(runs, paced: true));
 await Step("batch, pacing off", () => Scenarios.BatchAsync(runs, paced: false));

@@ -127,6 +127,28 @@ internal static class Scenarios
         ];
     }
 
+    /// <summary>
+    /// Contract §3 bars: the replicate_batch_status answer for a finished 50-item image batch (2 files an item, downloads on),
+    /// in bytes as sent. Sizes, not times: one run says it all.
+    /// </summary>
+    public static async Task<List<Figure>> AnswerSizesAsync()
+    {
+        var (with, without, _) = await AnswerSizes.MeasureAsync(CancellationToken.None);
+        foreach (var size in new[] { with, without })
+            Console.Error.WriteLine($"  include_results={size.IncludeResults.ToString().ToLowerInvariant()}: result {size.ResultBytes} B, text {size.TextBytes} B, " +
+                $"structured {size.StructuredBytes} B → {(size.WithinBars ? "PASS" : "FAIL")} (bars: result ≤ {size.ResultBar} B{(size.IncludeResults ? $", text ≤ {AnswerSizes.TextBar} B" : "")})");
+        const string label = "status answer, finished batch 50 × 2 images";
+        static string Kb(int bytes) => (bytes / 1000.0).ToString("0.0", Inv) + " KB";
+        return
+        [
+            new(label, "whole tools/call result, with results", Kb(with.ResultBytes), $"≤ {Kb(AnswerSizes.ResultBarWithResults)}", with.ResultBytes <= AnswerSizes.ResultBarWithResults,
+                $"structured {Kb(with.StructuredBytes)}, text {Kb(with.TextBytes)}"),
+            new(label, "text part, with results", Kb(with.TextBytes), $"≤ {Kb(AnswerSizes.TextBar)}", with.TextBytes <= AnswerSizes.TextBar, "1 run (deterministic)"),
+            new(label, "whole tools/call result, include_results=false", Kb(without.ResultBytes), $"≤ {Kb(AnswerSizes.ResultBarWithoutResults)}", without.ResultBytes <= AnswerSizes.ResultBarWithoutResults,
+                $"structured {Kb(without.StructuredBytes)}, text {Kb(without.TextBytes)}"),
+        ];
+    }
+
     private static async Task<(double WallMs, double CpuMs)> TimeAsync(CoreHarness core, JobSpec spec)
     {
         using var self = Process.GetCurrentProcess();

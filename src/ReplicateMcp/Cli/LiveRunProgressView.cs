@@ -1,5 +1,5 @@
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Mcp;
+using ReplicateMcp.Status;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Mcp;
+using ReplicateMcp.Status;
 using ReplicateMcp.Predictions;
 
 namespace ReplicateMcp.Cli;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Mcp;
+using ReplicateMcp.Status;
 using Spectre.Console;
 
 namespace ReplicateMcp.Cli;
@@ -19,7 +20,7 @@ internal static class RunCommand
     public const int NotAllSucceeded = 1;
     public const int BadInput = 2;
 
-    private static readonly JsonSerializerOptions IndentedJson = new(ToolJson.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions IndentedJson = new(StatusJson.Options) { WriteIndented = true };
 
     public static async Task<int> ExecuteAsync(IHost host, CliOptions options, TextWriter stdout)
     {

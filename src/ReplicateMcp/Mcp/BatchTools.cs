@@ -3,6 +3,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
@@ -27,7 +28,7 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "job_id", JobKind.Batch), wait, request, cancellationToken);
-        return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job), include ? [] : ["result"]);
+        return ToolResults.Structured(JobViews.Batch(job), StatusSummary.Of(job, include), include ? [] : ["result"]);
     }
 
     public async Task<CallToolResult> CancelAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         var id = args.Read(ToolInputs.JobId);
         args.ThrowIfInvalid();
         var job = await CancelJobAsync(executor, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
-        return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job));
+        return ToolResults.Structured(JobViews.Batch(job), StatusSummary.Of(job, includeResults: true));
     }
 
     /// <summary>Cancels and gives in-flight cancels a moment to reach Replicate, so the answer shows them.</summary>

@@ -6,6 +6,7 @@ using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
@@ -18,8 +19,7 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
         args.ThrowIfInvalid();
         var jobs = store.List();
         var view = new JobListView([.. jobs.Select(JobViews.Summary)]);
-        var running = jobs.Count(j => !j.IsFinished);
-        return ToolResults.Structured(view, $"{jobs.Count} job(s) kept, {running} running.");
+        return ToolResults.Structured(view, StatusSummary.Of(jobs));
     }
 
     public async Task<CallToolResult> GetPredictionAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
@@ -49,7 +49,6 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
             throw new McpException(ex.Message);
         }
         var result = await results.BuildAsync(prediction, download, $"predictions/{prediction.Id}", pending: !prediction.IsTerminal, cancellationToken);
-        var summary = $"Prediction {prediction.Id} is {prediction.Status}" + (result.Urls.Count > 0 ? $" with {result.Urls.Count} output URL(s)." : ".");
-        return ToolResults.Structured(result, summary);
+        return ToolResults.Structured(result, PredictionSummary.Of(result));
     }
 }

@@ -33,8 +33,7 @@ internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, 
                 document is { } d ? SchemaInliner.Inline(d, "Input") : null,
                 document is { } o ? SchemaInliner.Inline(o, "Output") : null,
                 info.DefaultExample is { ValueKind: System.Text.Json.JsonValueKind.Object } ex && ex.TryGetProperty("input", out var exampleInput) ? exampleInput.Clone() : null);
-            var inputs = view.InputSchema?["properties"]?.AsObject().Select(p => p.Key) ?? [];
-            return ToolResults.Structured(view, $"{view.Model} ({(info.IsOfficial ? "official" : "community")}) takes: {string.Join(", ", inputs)}.");
+            return ToolResults.Structured(view, ModelSummaries.Schema(view));
         }
         catch (ReplicateApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -58,7 +57,7 @@ internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, 
         {
             var models = await client.SearchModelsAsync(query!, limit, cancellationToken);
             var view = new ModelSearchView([.. models.Select(m => new ModelSearchHitView($"{m.Owner}/{m.Name}", m.Description, m.RunCount, m.IsOfficial))]);
-            return ToolResults.Structured(view, $"{view.Models.Count} model(s) match {Templates.DisplayText.Quote(query)}: {string.Join(", ", view.Models.Select(m => m.Model))}.");
+            return ToolResults.Structured(view, ModelSummaries.Search(view, query!));
         }
         catch (ReplicateApiException ex)
         {

@@ -2,6 +2,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
@@ -26,7 +27,7 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "pipeline_id", JobKind.Pipeline), wait, request, cancellationToken);
-        return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job), include ? [] : ["result", "input"]);
+        return ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, include), include ? [] : ["result", "input"]);
     }
 
     public async Task<CallToolResult> CancelAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
@@ -35,6 +36,6 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         var id = args.Read(ToolInputs.PipelineId);
         args.ThrowIfInvalid();
         var job = await BatchTools.CancelJobAsync(executor, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
-        return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job));
+        return ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, includeResults: true));
     }
 }

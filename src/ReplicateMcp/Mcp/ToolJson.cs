@@ -3,20 +3,14 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
-using ReplicateMcp.Predictions;
+using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
-/// <summary>Tool results: snake_case, nulls written (clients read the schema), chained in front of the SDK's resolver.</summary>
+/// <summary>Tool results: snake_case, nulls written (clients read the schema); the status shapes come from <see cref="StatusJsonContext"/>, both in front of the SDK's resolver.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(BatchStartView))]
-[JsonSerializable(typeof(PipelineStartView))]
-[JsonSerializable(typeof(BatchStatusView))]
-[JsonSerializable(typeof(PipelineStatusView))]
-[JsonSerializable(typeof(JobListView))]
-[JsonSerializable(typeof(PredictionResult))]
 [JsonSerializable(typeof(ModelSchemaView))]
 [JsonSerializable(typeof(ModelSearchView))]
 [JsonSerializable(typeof(JsonObject))]
@@ -30,7 +24,7 @@ internal static class ToolJson
     {
         var options = new JsonSerializerOptions(ToolJsonContext.Default.Options)
         {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(ToolJsonContext.Default, McpJsonUtilities.DefaultOptions.TypeInfoResolver!),
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(StatusJsonContext.Default, ToolJsonContext.Default, McpJsonUtilities.DefaultOptions.TypeInfoResolver!),
             // Results are read by models and people, not embedded in HTML: keep quotes and non-ASCII readable.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };

@@ -4,18 +4,20 @@ using ModelContextProtocol.Protocol;
 
 namespace ReplicateMcp.Mcp;
 
-/// <summary>Builds results with structured content, a one-line summary and the JSON as text for older clients.</summary>
+/// <summary>
+/// Builds results with structured content plus one readable text summary. The text is not a second copy of the
+/// JSON: many clients hand the model only the text, so the summary carries what it needs, at a fraction of the size.
+/// </summary>
 internal static class ToolResults
 {
     public static CallToolResult Structured<T>(T value, string summary, params string[] stripFromEach)
     {
         var node = JsonSerializer.SerializeToNode(value, ToolJson.Info<T>())!.AsObject();
         if (stripFromEach.Length > 0) Strip(node, stripFromEach);
-        var json = node.ToJsonString(ToolJson.Options);
         return new CallToolResult
         {
             StructuredContent = JsonSerializer.SerializeToElement(node, ToolJson.Info<JsonObject>()),
-            Content = [new TextContentBlock { Text = summary }, new TextContentBlock { Text = json }],
+            Content = [new TextContentBlock { Text = summary }],
         };
     }
 

@@ -8,16 +8,16 @@ internal static class DisplayText
 {
     public const int MaxLength = 80;
 
-    /// <summary>JSON-style quoted text, control characters escaped, cut to about 80 characters with an ellipsis.</summary>
-    public static string Quote(string? value)
+    /// <summary>JSON-style quoted text, control characters escaped, cut to <paramref name="maxLength"/> characters with an ellipsis.</summary>
+    public static string Quote(string? value, int maxLength = MaxLength)
     {
         if (value is null)
         {
             return "null";
         }
 
-        var truncated = value.Length > MaxLength;
-        var length = truncated ? MaxLength : value.Length;
+        var truncated = value.Length > maxLength;
+        var length = truncated ? maxLength : value.Length;
 
         // Never cut a surrogate pair in half: the message would carry an invalid character.
         if (truncated && char.IsHighSurrogate(value[length - 1]))
@@ -44,7 +44,7 @@ internal static class DisplayText
         return sb.Append(truncated ? "…\"" : "\"").ToString();
     }
 
-    /// <summary>Cuts text that needs no quoting (such as a reference) to about 80 characters.</summary>
-    public static string Truncate(string value) =>
-        value.Length <= MaxLength ? value : string.Concat(value.AsSpan(0, MaxLength), "…");
+    /// <summary>Cuts text that needs no quoting (such as a reference) to <paramref name="maxLength"/> characters.</summary>
+    public static string Truncate(string value, int maxLength = MaxLength) =>
+        value.Length <= maxLength ? value : string.Concat(value.AsSpan(0, maxLength), "…");
 }

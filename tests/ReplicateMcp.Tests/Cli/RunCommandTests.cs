@@ -75,7 +75,7 @@ public sealed class RunCommandTests : IDisposable
         var result = await _cli.RunAsync("run", CliProcess.Example("pipeline-caption-to-image.json"), "--simulate");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("is succeeded", result.Stdout);
+        Assert.Contains(" succeeded: 2/2 finished (2 succeeded).", result.Stdout);
         Assert.Contains("meta/meta-llama-3-8b-instruct", result.Stdout);
         Assert.DoesNotContain("\u001b[", result.Stdout); // no colors in a pipe
         Assert.Contains("img", result.Stderr);

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReplicateMcp.Hosting;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Mcp;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Status;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -63,7 +63,7 @@ public sealed class SecretsTests : IDisposable
         await provider.GetRequiredService<IJobPersistence>().FlushAsync(ct);
 
         var job = provider.GetRequiredService<IJobStore>().Get(started.Job.Id)!;
-        var status = JsonSerializer.Serialize(JobViews.Batch(job), ToolJson.Options);
+        var status = JsonSerializer.Serialize(JobViews.Batch(job), StatusJson.Options);
         var stateFiles = string.Join('\n', Directory.EnumerateFiles(Path.Combine(_root, "state"), "*", SearchOption.AllDirectories).Select(File.ReadAllText));
         var clientError = await Assert.ThrowsAsync<ReplicateApiException>(() =>
             provider.GetRequiredService<IReplicateClient>().CreatePredictionAsync(new ModelRef("acme", "denied", null), input, 1, ct));
