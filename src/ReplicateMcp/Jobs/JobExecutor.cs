@@ -91,7 +91,14 @@ internal sealed partial class JobExecutor(
         {
             // Our own bug: record it on the job instead of leaving it running forever.
             LogBug(ex, job.Id);
-            await store.UpdateAsync(job.Id, j => FailRemaining(j, time.GetUtcNow(), $"Internal error: {ex.Message}"), durable: true, CancellationToken.None);
+            try
+            {
+                await store.UpdateAsync(job.Id, j => FailRemaining(j, time.GetUtcNow(), $"Internal error: {ex.Message}"), durable: true, CancellationToken.None);
+            }
+            catch (Exception saveFault)
+            {
+                LogBug(saveFault, job.Id); // in memory it is finished; the disk keeps the last state it could take
+            }
         }
         finally
         {
@@ -151,11 +158,52 @@ internal sealed partial class JobExecutor(
         {
             outcome = new PredictionOutcome(ItemStatus.Canceled, null, "Canceled by the user before it started.");
         }
+        catch (Exception ex)
+        {
+            // Whatever preparation or the runner throws ends this item, never the worker: a dead worker leaves
+            // the job running forever (CONTRACT §7).
+            LogItemFault(ex, jobId, item.Key);
+            outcome = PredictionOutcome.Failed($"This item stopped on an unexpected error ({ex.GetType().Name}: {ex.Message}); the rest of the job went on.");
+        }
 
-        var now = time.GetUtcNow();
-        var updated = await store.UpdateAsync(jobId, j => j.WithItem(index, i => Record(i, outcome, now)), durable: true, CancellationToken.None);
         if (outcome.Status != ItemStatus.Succeeded) LogItemEnded(jobId, item.Key, outcome.Status.ToWire());
-        return updated?.Items[index].Status ?? outcome.Status;
+        var now = time.GetUtcNow();
+        try
+        {
+            var updated = await store.UpdateAsync(jobId, j => j.WithItem(index, i => Record(i, outcome, now)), durable: true, CancellationToken.None);
+            return updated?.Items[index].Status ?? outcome.Status;
+        }
+        catch (Exception ex)
+        {
+            LogRecordFault(ex, jobId, item.Key);
+            return await RecordUnsavedAsync(jobId, index, outcome, ex, now);
+        }
+    }
+
+    /// <summary>
+    /// The outcome could not be saved (e.g. a full disk): the item is reported failed with the reason, so nobody
+    /// trusts a result a restart would not find. Memory holds it even when this write cannot reach the disk either.
+    /// </summary>
+    private async Task<ItemStatus> RecordUnsavedAsync(string jobId, int index, PredictionOutcome outcome, Exception fault, DateTimeOffset now)
+    {
+        var error = $"Its outcome ({outcome.Status.ToWire()}) could not be saved ({fault.Message}), so it is reported failed."
+            + (outcome.Result?.PredictionId is { } id ? $" The prediction is {id}: check it with replicate_get_prediction." : "");
+        try
+        {
+            await store.UpdateAsync(jobId, j => j.WithItem(index, i => i with
+            {
+                Status = ItemStatus.Failed,
+                Result = outcome.Result ?? i.Result,
+                PredictionId = outcome.Result?.PredictionId ?? i.PredictionId,
+                Error = error,
+                CompletedAt = now,
+            }), durable: false, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogRecordFault(ex, jobId, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return ItemStatus.Failed;
     }
 
     private static JobItem Record(JobItem item, PredictionOutcome outcome, DateTimeOffset now)
@@ -172,16 +220,24 @@ internal sealed partial class JobExecutor(
         };
     }
 
-    private Task SkipAsync(string jobId, IReadOnlyList<(int Index, string Reason)> skipped)
+    private async Task SkipAsync(string jobId, IReadOnlyList<(int Index, string Reason)> skipped)
     {
         var now = time.GetUtcNow();
-        return store.UpdateAsync(jobId, j =>
+        try
         {
-            foreach (var (index, reason) in skipped)
-                if (!j.Items[index].Status.IsTerminal())
-                    j = j.WithItem(index, i => i with { Status = ItemStatus.Skipped, SkipReason = reason, CompletedAt = now });
-            return j;
-        });
+            await store.UpdateAsync(jobId, j =>
+            {
+                foreach (var (index, reason) in skipped)
+                    if (!j.Items[index].Status.IsTerminal())
+                        j = j.WithItem(index, i => i with { Status = ItemStatus.Skipped, SkipReason = reason, CompletedAt = now });
+                return j;
+            });
+        }
+        catch (Exception ex)
+        {
+            // The skips are in memory already (the store swaps before it saves); the next save carries them.
+            LogRecordFault(ex, jobId, "skipped items");
+        }
     }
 
     private static Job Complete(Job job, DateTimeOffset now)
@@ -219,6 +275,12 @@ internal sealed partial class JobExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} item {Item} ended {Status}")]
     private partial void LogItemEnded(string jobId, string item, string status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} item {Item} stopped on an unexpected error")]
+    private partial void LogItemFault(Exception ex, string jobId, string item);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: saving {Item} failed")]
+    private partial void LogRecordFault(Exception ex, string jobId, string item);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} stopped on an internal error")]
     private partial void LogBug(Exception ex, string jobId);

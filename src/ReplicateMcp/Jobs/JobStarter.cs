@@ -115,7 +115,7 @@ internal sealed partial class JobStarter(
         {
             return (null, ex.Message, null);
         }
-        catch (Exception ex) when (ex is ReplicateApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ReplicateFaults.IsAny(ex))
         {
             return (null, null, $"its schema could not be fetched ({ex.Message})");
         }

@@ -45,9 +45,10 @@ internal sealed class StepInputPreparer(ModelCatalog catalog)
         {
             schema = ModelRef.TryParse(item.Model, out var model) ? await catalog.GetInputSchemaAsync(model, cancellationToken) : null;
         }
-        catch (ReplicateApiException)
+        catch (Exception ex) when (ReplicateFaults.IsAny(ex))
         {
-            schema = null; // Replicate validates again on create
+            // Replicate validates again on create, and the create's own model lookup reports a lasting fault.
+            schema = null;
         }
         if (schema is null) return new PreparedInput(sent, null);
         var problems = InputSchemaValidator.Validate(resolvedObject, schema, $"steps[{item.StepId}].input", name => !templated.Contains(name));
