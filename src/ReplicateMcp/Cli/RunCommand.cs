@@ -6,6 +6,7 @@ using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Mcp;
 using Spectre.Console;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Cli;
 
@@ -64,7 +65,7 @@ internal static class RunCommand
 
         var error = Console.Error;
         var view = CreateView(error, time);
-        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobExecutor>(), time);
+        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobRegistry>(), time);
         job = await view.ShowAsync(() => follower.FollowAsync(job, view, interrupt));
 
         if (json)

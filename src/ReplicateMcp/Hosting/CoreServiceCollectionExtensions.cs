@@ -8,6 +8,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Hosting;
 
@@ -59,11 +60,14 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<InMemoryJobStore>();
         services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<InMemoryJobStore>());
         services.AddSingleton<StepInputPreparer>();
-        services.AddSingleton<JobExecutor>();
+        services.AddSingleton<JobScheduler>();
+        services.AddSingleton<JobRegistry>();
         services.AddSingleton<JobStarter>();
         services.TryAddSingleton(JobOwner.Current());
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();
+        // After recovery: hosted services stop in reverse order, so running jobs are awaited before the flush.
+        services.AddHostedService(sp => sp.GetRequiredService<JobRegistry>());
         return services;
     }
 }

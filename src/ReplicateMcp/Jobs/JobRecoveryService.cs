@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Jobs;
 
@@ -11,7 +12,7 @@ namespace ReplicateMcp.Jobs;
 internal sealed partial class JobRecoveryService(
     IJobPersistence persistence,
     InMemoryJobStore store,
-    JobExecutor executor,
+    JobRegistry registry,
     JobOwner self,
     TimeProvider time,
     ILogger<JobRecoveryService> logger) : IHostedService
@@ -37,7 +38,7 @@ internal sealed partial class JobRecoveryService(
             var adopted = job with { Owner = self };
             store.Restore(adopted);
             await persistence.SaveAsync(adopted, durable: true, cancellationToken);
-            executor.Start(adopted);
+            registry.Start(adopted);
             resumed++;
         }
         if (finished + resumed > 0) LogRecovered(finished, resumed);

@@ -8,6 +8,7 @@ using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Jobs;
 
@@ -17,7 +18,7 @@ namespace ReplicateMcp.Jobs;
 /// </summary>
 internal sealed partial class JobStarter(
     IJobStore store,
-    JobExecutor executor,
+    JobRegistry registry,
     ModelCatalog catalog,
     TimeProvider time,
     JobOwner owner,
@@ -73,7 +74,7 @@ internal sealed partial class JobStarter(
             })],
         };
         await store.AddAsync(job, cancellationToken);
-        executor.Start(job);
+        registry.Start(job);
         LogStarted(job.Id, job.Kind.ToString(), job.Items.Length);
         return new StartOutcome(job, Message(job, notes));
     }

@@ -3,12 +3,13 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel batches.</summary>
 [McpServerToolType]
-internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobStatusWaiter waiter)
+internal sealed class BatchTools(JobStarter starter, JobRegistry registry, JobStatusWaiter waiter)
 {
     [McpServerTool(Name = "replicate_batch_start", Title = "Start a batch of Replicate predictions", Destructive = false, Idempotent = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(BatchStartView))]
@@ -44,15 +45,15 @@ internal sealed class BatchTools(JobStarter starter, JobExecutor executor, JobSt
         var args = new ToolArguments(request.Params?.Arguments, "job_id");
         var id = args.RequiredString("job_id", 100, "the job_id returned by replicate_batch_start");
         args.ThrowIfInvalid();
-        var job = await CancelJobAsync(executor, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
+        var job = await CancelJobAsync(registry, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
         return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job));
     }
 
     /// <summary>Cancels and gives in-flight cancels a moment to reach Replicate, so the answer shows them.</summary>
-    internal static async Task<Job> CancelJobAsync(JobExecutor executor, JobStatusWaiter waiter, Job job, CancellationToken cancellationToken)
+    internal static async Task<Job> CancelJobAsync(JobRegistry registry, JobStatusWaiter waiter, Job job, CancellationToken cancellationToken)
     {
-        var canceled = await executor.CancelAsync(job.Id, cancellationToken) ?? job;
-        await Task.WhenAny(executor.WhenStoppedAsync(job.Id), Task.Delay(TimeSpan.FromSeconds(3), cancellationToken));
+        var canceled = await registry.CancelAsync(job.Id, cancellationToken) ?? job;
+        await Task.WhenAny(registry.WhenStoppedAsync(job.Id), Task.Delay(TimeSpan.FromSeconds(3), cancellationToken));
         return waiter.Current(canceled);
     }
 

@@ -2,12 +2,13 @@ using System.ComponentModel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel pipelines.</summary>
 [McpServerToolType]
-internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, JobStatusWaiter waiter)
+internal sealed class PipelineTools(JobStarter starter, JobRegistry registry, JobStatusWaiter waiter)
 {
     [McpServerTool(Name = "replicate_pipeline_start", Title = "Start a pipeline (DAG) of Replicate predictions", Destructive = false, Idempotent = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(PipelineStartView))]
@@ -43,7 +44,7 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         var args = new ToolArguments(request.Params?.Arguments, "pipeline_id");
         var id = args.RequiredString("pipeline_id", 100, "the pipeline_id returned by replicate_pipeline_start");
         args.ThrowIfInvalid();
-        var job = await BatchTools.CancelJobAsync(executor, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
+        var job = await BatchTools.CancelJobAsync(registry, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
         return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job));
     }
 }

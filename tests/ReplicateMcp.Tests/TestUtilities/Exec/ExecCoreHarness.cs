@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Hosting;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Tests.TestUtilities.Exec;
 
@@ -52,7 +53,7 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
 
     public JobStarter Starter => Services.GetRequiredService<JobStarter>();
 
-    public JobExecutor Executor => Services.GetRequiredService<JobExecutor>();
+    public JobRegistry Executor => Services.GetRequiredService<JobRegistry>();
 
     public IJobStore Store => Services.GetRequiredService<IJobStore>();
 
