@@ -36,6 +36,12 @@ internal static class CoreServiceCollectionExtensions
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddSingleton(sp => new SimulatedReplicateHandler(new SimulatorOptions
+        {
+            BaseUrl = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.NormalizedBaseUrl,
+            PredictionDuration = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.PredictionDuration,
+        }, sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<HttpMessageHandler>(ReplicateServiceCollectionExtensions.SimulatorHandlerKey, (sp, _) => sp.GetRequiredService<SimulatedReplicateHandler>());
         services.AddReplicateClient();
         services.AddHttpClient(DownloadClientName, http => http.Timeout = TimeSpan.FromMinutes(30))
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.Simulate
