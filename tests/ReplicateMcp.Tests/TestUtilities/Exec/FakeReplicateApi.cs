@@ -56,6 +56,9 @@ internal sealed class FakeReplicateApi : IReplicateClient
         _schemas[model] = doc.RootElement.Clone();
     }
 
+    /// <summary>Makes Replicate know <paramref name="prediction"/> (created by an earlier process, say).</summary>
+    public void Seed(Prediction prediction) => _predictions[prediction.Id] = prediction;
+
     public static Prediction Succeeded(string id, params string[] urls) => new()
     {
         Id = id,
