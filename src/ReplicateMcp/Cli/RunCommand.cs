@@ -7,6 +7,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Mcp;
 using Spectre.Console;
 using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Cli;
 

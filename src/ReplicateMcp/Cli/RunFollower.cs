@@ -1,5 +1,6 @@
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Cli;
 

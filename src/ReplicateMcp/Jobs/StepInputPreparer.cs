@@ -5,6 +5,7 @@ using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
 using ReplicateMcp.Templates;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs;
 

@@ -3,6 +3,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Mcp;
 

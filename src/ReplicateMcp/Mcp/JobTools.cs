@@ -6,6 +6,7 @@ using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Mcp;
 

@@ -5,6 +5,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Jobs;
 

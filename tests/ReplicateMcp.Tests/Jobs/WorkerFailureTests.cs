@@ -5,6 +5,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Jobs;
 

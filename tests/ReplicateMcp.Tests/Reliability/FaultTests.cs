@@ -5,6 +5,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Tests.EndToEnd;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Reliability;
 

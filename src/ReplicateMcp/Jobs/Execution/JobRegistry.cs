@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs.Execution;
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs.Execution;
 
