@@ -46,11 +46,11 @@ internal static class RunCommand
         StartOutcome started;
         try
         {
-            started = await services.GetRequiredService<JobStarter>().StartAsync(spec, interrupt.Token);
+            started = await services.GetRequiredService<JobService>().StartAsync(spec, interrupt.Token);
         }
         catch (JobStartException ex)
         {
-            return Refuse(BatchTools.StartRefused(ex).Message);
+            return Refuse(JobService.RefusalText(ex));
         }
         catch (OperationCanceledException) when (interrupt.IsRequested)
         {

@@ -70,6 +70,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<JobRegistry>();
         services.AddSingleton<JobStarter>();
+        services.AddSingleton<JobService>();
         services.TryAddSingleton(JobOwner.Current());
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();

@@ -3,13 +3,12 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel batches.</summary>
 [McpServerToolType]
-internal sealed class BatchTools(JobStarter starter, JobRegistry registry, JobStatusWaiter waiter)
+internal sealed class BatchTools(JobService jobs, JobStatusWaiter waiter)
 {
     [McpServerTool(Name = "replicate_batch_start", Title = "Start a batch of Replicate predictions", Destructive = false, Idempotent = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(BatchStartView))]
@@ -18,8 +17,8 @@ internal sealed class BatchTools(JobStarter starter, JobRegistry registry, JobSt
     {
         var spec = JobSpecReader.ReadBatch(request.Params?.Arguments);
         StartOutcome started;
-        try { started = await starter.StartAsync(spec, cancellationToken); }
-        catch (JobStartException ex) { throw StartRefused(ex); }
+        try { started = await jobs.StartAsync(spec, cancellationToken); }
+        catch (JobStartException ex) { throw new McpException(JobService.RefusalText(ex)); }
         return ToolResults.Structured(new BatchStartView(started.Job.Id, started.Job.Items.Length, JobViews.Status(started.Job), started.Message), started.Message);
     }
 
@@ -45,20 +44,7 @@ internal sealed class BatchTools(JobStarter starter, JobRegistry registry, JobSt
         var args = new ToolArguments(request.Params?.Arguments, "job_id");
         var id = args.RequiredString("job_id", 100, "the job_id returned by replicate_batch_start");
         args.ThrowIfInvalid();
-        var job = await CancelJobAsync(registry, waiter, waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
+        var job = await jobs.CancelAsync(waiter.FindOwn(id, "job_id", JobKind.Batch), cancellationToken);
         return ToolResults.Structured(JobViews.Batch(job), JobViews.Headline(job));
     }
-
-    /// <summary>Cancels and gives in-flight cancels a moment to reach Replicate, so the answer shows them.</summary>
-    internal static async Task<Job> CancelJobAsync(JobRegistry registry, JobStatusWaiter waiter, Job job, CancellationToken cancellationToken)
-    {
-        var canceled = await registry.CancelAsync(job.Id, cancellationToken) ?? job;
-        await Task.WhenAny(registry.WhenStoppedAsync(job.Id), Task.Delay(TimeSpan.FromSeconds(3), cancellationToken));
-        return waiter.Current(canceled);
-    }
-
-    internal static McpException StartRefused(JobStartException ex) =>
-        new(ex.Problems.Count == 1
-            ? $"Nothing was started: {ex.Problems[0]}"
-            : $"Nothing was started; {ex.Problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", ex.Problems));
 }

@@ -1,14 +1,14 @@
 using System.ComponentModel;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Jobs.Execution;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel pipelines.</summary>
 [McpServerToolType]
-internal sealed class PipelineTools(JobStarter starter, JobRegistry registry, JobStatusWaiter waiter)
+internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter)
 {
     [McpServerTool(Name = "replicate_pipeline_start", Title = "Start a pipeline (DAG) of Replicate predictions", Destructive = false, Idempotent = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(PipelineStartView))]
@@ -17,8 +17,8 @@ internal sealed class PipelineTools(JobStarter starter, JobRegistry registry, Jo
     {
         var spec = JobSpecReader.ReadPipeline(request.Params?.Arguments);
         StartOutcome started;
-        try { started = await starter.StartAsync(spec, cancellationToken); }
-        catch (JobStartException ex) { throw BatchTools.StartRefused(ex); }
+        try { started = await jobs.StartAsync(spec, cancellationToken); }
+        catch (JobStartException ex) { throw new McpException(JobService.RefusalText(ex)); }
         return ToolResults.Structured(new PipelineStartView(started.Job.Id, started.Job.Items.Length, JobViews.Status(started.Job), started.Message), started.Message);
     }
 
@@ -44,7 +44,7 @@ internal sealed class PipelineTools(JobStarter starter, JobRegistry registry, Jo
         var args = new ToolArguments(request.Params?.Arguments, "pipeline_id");
         var id = args.RequiredString("pipeline_id", 100, "the pipeline_id returned by replicate_pipeline_start");
         args.ThrowIfInvalid();
-        var job = await BatchTools.CancelJobAsync(registry, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
+        var job = await jobs.CancelAsync(waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
         return ToolResults.Structured(JobViews.Pipeline(job), JobViews.Headline(job));
     }
 }
