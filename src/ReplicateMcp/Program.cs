@@ -46,7 +46,7 @@ builder.Services.AddReplicateMcpCore(builder.Configuration);
 if (options.Command == CliCommand.Run)
 {
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    builder.Logging.AddFilter("ReplicateMcp.Jobs.JobExecutor", LogLevel.Error); // the progress view shows how items ended
+    builder.Logging.AddFilter("ReplicateMcp.Jobs.Execution.JobScheduler", LogLevel.Error); // the progress view shows how items ended
     builder.Services.AddSingleton<IHostLifetime, RunHostLifetime>(); // Ctrl+C cancels the job instead of stopping the host
     using var runHost = builder.Build();
     return await RunCommand.ExecuteAsync(runHost, options, stdout);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ReplicateMcp.Hosting;
+using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Mcp;
 using ReplicateMcp.Predictions;

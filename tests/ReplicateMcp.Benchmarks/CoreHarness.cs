@@ -7,6 +7,8 @@ using ReplicateMcp.Hosting;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Benchmarks;
 
@@ -22,7 +24,7 @@ internal sealed class CoreHarness : IAsyncDisposable
 
     public JobStarter Starter => _host.Services.GetRequiredService<JobStarter>();
     public IJobStore Store => _host.Services.GetRequiredService<IJobStore>();
-    public JobExecutor Executor => _host.Services.GetRequiredService<JobExecutor>();
+    public JobRegistry Executor => _host.Services.GetRequiredService<JobRegistry>();
     public SimulatedReplicateHandler Simulator => _host.Services.GetRequiredService<SimulatedReplicateHandler>();
 
     /// <param name="predictionSeconds">How long every simulated prediction takes.</param>

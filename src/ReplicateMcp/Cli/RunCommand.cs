@@ -7,6 +7,8 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Mcp;
 using ReplicateMcp.Status;
 using Spectre.Console;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Cli;
 
@@ -45,11 +47,11 @@ internal static class RunCommand
         StartOutcome started;
         try
         {
-            started = await services.GetRequiredService<JobStarter>().StartAsync(spec, interrupt.Token);
+            started = await services.GetRequiredService<JobService>().StartAsync(spec, interrupt.Token);
         }
         catch (JobStartException ex)
         {
-            return Refuse(BatchTools.StartRefused(ex).Message);
+            return Refuse(JobService.RefusalText(ex));
         }
         catch (OperationCanceledException) when (interrupt.IsRequested)
         {
@@ -65,7 +67,7 @@ internal static class RunCommand
 
         var error = Console.Error;
         var view = CreateView(error, time);
-        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobExecutor>(), time);
+        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobRegistry>(), time);
         job = await view.ShowAsync(() => follower.FollowAsync(job, view, interrupt));
 
         if (json)

@@ -1,9 +1,11 @@
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Cli;
 
 /// <summary>Follows a job to its end, reporting each change; on Ctrl+C cancels it and waits until its run has stopped.</summary>
-internal sealed class RunFollower(IJobStore store, JobExecutor executor, TimeProvider time)
+internal sealed class RunFollower(IJobStore store, JobRegistry registry, TimeProvider time)
 {
     /// <summary>How often the view is refreshed without a change (elapsed times tick).</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
@@ -13,7 +15,7 @@ internal sealed class RunFollower(IJobStore store, JobExecutor executor, TimePro
 
     public async Task<Job> FollowAsync(Job job, IRunProgressView view, ConsoleInterrupt interrupt)
     {
-        var stopped = executor.WhenStoppedAsync(job.Id);
+        var stopped = registry.WhenStoppedAsync(job.Id);
         Task? cancelDeadline = null;
         while (true)
         {
@@ -21,7 +23,7 @@ internal sealed class RunFollower(IJobStore store, JobExecutor executor, TimePro
             {
                 cancelDeadline = Task.Delay(CancelWait, time);
                 view.Report(job, "Cancelling the job on Replicate… (Ctrl+C again quits without waiting)");
-                job = await executor.CancelAsync(job.Id, CancellationToken.None) ?? job;
+                job = await registry.CancelAsync(job.Id, CancellationToken.None) ?? job;
             }
 
             var changed = store.WaitForChangeAsync(job.Id, CancellationToken.None); // subscribe before reading: no change is missed

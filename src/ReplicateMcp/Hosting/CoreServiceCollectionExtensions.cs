@@ -8,6 +8,8 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Hosting;
 
@@ -33,6 +35,12 @@ internal static class CoreServiceCollectionExtensions
             o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
         }).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddSingleton(sp => new SimulatedReplicateHandler(new SimulatorOptions
+        {
+            BaseUrl = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.NormalizedBaseUrl,
+            PredictionDuration = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.PredictionDuration,
+        }, sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<HttpMessageHandler>(ReplicateServiceCollectionExtensions.SimulatorHandlerKey, (sp, _) => sp.GetRequiredService<SimulatedReplicateHandler>());
         services.AddReplicateClient();
         services.AddHttpClient(DownloadClientName, http => http.Timeout = TimeSpan.FromMinutes(30))
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.Simulate
@@ -57,11 +65,15 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<InMemoryJobStore>();
         services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<InMemoryJobStore>());
         services.AddSingleton<StepInputPreparer>();
-        services.AddSingleton<JobExecutor>();
+        services.AddSingleton<JobScheduler>();
+        services.AddSingleton<JobRegistry>();
         services.AddSingleton<JobStarter>();
+        services.AddSingleton<JobService>();
         services.TryAddSingleton(JobOwner.Current());
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();
+        // After recovery: hosted services stop in reverse order, so running jobs are awaited before the flush.
+        services.AddHostedService(sp => sp.GetRequiredService<JobRegistry>());
         return services;
     }
 }

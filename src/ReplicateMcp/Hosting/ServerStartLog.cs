@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 

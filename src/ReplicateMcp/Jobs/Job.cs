@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReplicateMcp.Predictions;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs;
 

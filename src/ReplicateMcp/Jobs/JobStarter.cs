@@ -8,6 +8,8 @@ using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs;
 
@@ -17,7 +19,7 @@ namespace ReplicateMcp.Jobs;
 /// </summary>
 internal sealed partial class JobStarter(
     IJobStore store,
-    JobExecutor executor,
+    JobRegistry registry,
     ModelCatalog catalog,
     TimeProvider time,
     JobOwner owner,
@@ -73,7 +75,7 @@ internal sealed partial class JobStarter(
             })],
         };
         await store.AddAsync(job, cancellationToken);
-        executor.Start(job);
+        registry.Start(job);
         LogStarted(job.Id, job.Kind.ToString(), job.Items.Length);
         return new StartOutcome(job, Message(job, notes));
     }
@@ -115,7 +117,7 @@ internal sealed partial class JobStarter(
         {
             return (null, ex.Message, null);
         }
-        catch (Exception ex) when (ex is ReplicateApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ReplicateFaults.IsAny(ex))
         {
             return (null, null, $"its schema could not be fetched ({ex.Message})");
         }

@@ -5,6 +5,7 @@ using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
 using ReplicateMcp.Templates;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs;
 
@@ -45,9 +46,10 @@ internal sealed class StepInputPreparer(ModelCatalog catalog)
         {
             schema = ModelRef.TryParse(item.Model, out var model) ? await catalog.GetInputSchemaAsync(model, cancellationToken) : null;
         }
-        catch (ReplicateApiException)
+        catch (Exception ex) when (ReplicateFaults.IsAny(ex))
         {
-            schema = null; // Replicate validates again on create
+            // Replicate validates again on create, and the create's own model lookup reports a lasting fault.
+            schema = null;
         }
         if (schema is null) return new PreparedInput(sent, null);
         var problems = InputSchemaValidator.Validate(resolvedObject, schema, $"steps[{item.StepId}].input", name => !templated.Contains(name));

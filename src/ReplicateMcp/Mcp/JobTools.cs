@@ -7,6 +7,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Status;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Mcp;
 

@@ -13,7 +13,7 @@ internal static class McpServiceCollectionExtensions
         return services
             .AddMcpServer(o =>
             {
-                o.ServerInfo = new() { Name = "replicate-mcp", Title = "Replicate batches and pipelines", Version = Cli.AppInfo.Version };
+                o.ServerInfo = new() { Name = "replicate-mcp", Title = "Replicate batches and pipelines", Version = Hosting.AppInfo.Version };
                 o.ServerInstructions = "Run many Replicate predictions in the background: replicate_batch_start for independent predictions, " +
                     "replicate_pipeline_start for steps that feed each other. Both answer at once with an id; follow with the status tools (wait_seconds).";
             })

@@ -1,3 +1,4 @@
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
@@ -7,14 +8,14 @@ using ReplicateMcp.Status;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel pipelines.</summary>
-internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, JobStatusWaiter waiter)
+internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter)
 {
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var spec = JobSpecReader.ReadPipeline(request.Params?.Arguments);
         StartOutcome started;
-        try { started = await starter.StartAsync(spec, cancellationToken); }
-        catch (JobStartException ex) { throw BatchTools.StartRefused(ex); }
+        try { started = await jobs.StartAsync(spec, cancellationToken); }
+        catch (JobStartException ex) { throw new McpException(JobService.RefusalText(ex)); }
         return ToolResults.Structured(new PipelineStartView(started.Job.Id, started.Job.Items.Length, JobViews.Status(started.Job), started.Message), started.Message);
     }
 
@@ -35,7 +36,7 @@ internal sealed class PipelineTools(JobStarter starter, JobExecutor executor, Jo
         var args = ToolInputs.PipelineCancel.Read(request.Params?.Arguments);
         var id = args.Read(ToolInputs.PipelineId);
         args.ThrowIfInvalid();
-        var job = await BatchTools.CancelJobAsync(executor, waiter, waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
+        var job = await jobs.CancelAsync(waiter.FindOwn(id, "pipeline_id", JobKind.Pipeline), cancellationToken);
         return ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, includeResults: true));
     }
 }

@@ -41,7 +41,8 @@ internal static class PredictionOutputs
         if (output is not { } o || pathByDataUri.Count == 0) return output;
         var node = JsonNode.Parse(o.GetRawText());
         var replaced = Replace(node, pathByDataUri);
-        return JsonSerializer.SerializeToElement(replaced, Jobs.JobsJsonContext.Default.JsonNode);
+        using var document = JsonDocument.Parse(replaced?.ToJsonString() ?? "null");
+        return document.RootElement.Clone();
     }
 
     public static string? LogsTail(string? logs) =>

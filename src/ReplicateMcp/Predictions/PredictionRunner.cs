@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Replicate;
@@ -58,7 +57,7 @@ internal sealed partial class PredictionRunner(
             {
                 return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
             }
-            catch (Exception ex) when (ex is ReplicateApiException or HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException)
+            catch (Exception ex) when (ReplicateFaults.IsAny(ex))
             {
                 LogFailed(ex, request.Model.ToString());
                 return PredictionOutcome.Failed($"Looking up model {request.Model} failed, so no prediction was created: {ex.Message}");
@@ -80,7 +79,7 @@ internal sealed partial class PredictionRunner(
                 LogFailed(ex, request.Model.ToString());
                 return PredictionOutcome.Failed(ex.Message);
             }
-            catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException)
+            catch (Exception ex) when (ReplicateFaults.IsNetwork(ex))
             {
                 LogFailed(ex, request.Model.ToString());
                 return PredictionOutcome.Failed($"Creating the prediction failed ({ex.Message}). It was not retried, because the request may have reached Replicate and a retry could start a second paid prediction; check your Replicate dashboard.");
@@ -154,8 +153,7 @@ internal sealed partial class PredictionRunner(
                 current = await client.GetPredictionAsync(current.Id, stopping);
                 failingSince = null;
             }
-            catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException
-                || (ex is ReplicateApiException api && ((int)api.StatusCode >= 500 || api.StatusCode == HttpStatusCode.TooManyRequests)))
+            catch (Exception ex) when (ReplicateFaults.IsTransient(ex))
             {
                 // Polls are safe to repeat: only an unbroken run of failures longer than the budget ends the item.
                 // A 429 that outlasted the client's retries is one of them; it must not escape as an exception.

@@ -3,12 +3,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using ReplicateMcp.Simulation;
 
 namespace ReplicateMcp.Replicate;
 
 internal static class ReplicateServiceCollectionExtensions
 {
+    /// <summary>
+    /// With <see cref="ReplicateOptions.Simulate"/>, the primary handler registered under this key (the simulator,
+    /// registered by Hosting) answers instead of the network; Replicate/ never names the simulator.
+    /// </summary>
+    public const string SimulatorHandlerKey = "replicate-simulator";
+
     /// <summary>Registers the typed Replicate client with its resilience pipeline and process-wide rate gate.</summary>
     public static IServiceCollection AddReplicateClient(this IServiceCollection services)
     {
@@ -16,15 +21,6 @@ internal static class ReplicateServiceCollectionExtensions
         services.AddTransient<RateLimitHandler>();
         services.AddSingleton<ReplicateClock>();
         services.AddTransient<ReplicateClockHandler>();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value;
-            return new SimulatedReplicateHandler(new SimulatorOptions
-            {
-                BaseUrl = options.NormalizedBaseUrl,
-                PredictionDuration = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.PredictionDuration,
-            }, sp.GetRequiredService<TimeProvider>());
-        });
 
         AddPipeline(services, ReplicateClient.ReadClientName, pooled: true);
         AddPipeline(services, ReplicateClient.CreateClientName, pooled: false);
@@ -74,7 +70,7 @@ internal static class ReplicateServiceCollectionExtensions
     private static HttpMessageHandler PrimaryHandler(IServiceProvider sp, bool pooled)
     {
         if (sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.Simulate)
-            return sp.GetRequiredService<SimulatedReplicateHandler>();
+            return sp.GetRequiredKeyedService<HttpMessageHandler>(SimulatorHandlerKey);
         return new SocketsHttpHandler
         {
             // Redirects are never followed: a redirect could carry the token to another host.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Jobs;
 

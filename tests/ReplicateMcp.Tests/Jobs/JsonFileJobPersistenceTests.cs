@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Jobs;
 

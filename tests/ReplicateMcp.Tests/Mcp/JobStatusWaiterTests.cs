@@ -6,6 +6,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Mcp;
 using ReplicateMcp.Tests.Jobs;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Mcp;
 

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Tests.EndToEnd;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Reliability;
 
@@ -50,7 +52,7 @@ public sealed class FaultTests : IDisposable
         var started = await host.Services.GetRequiredService<JobStarter>().StartAsync(
             new JobSpec(JobKind.Batch, specs, new JobSettings(concurrency, Download: false, TimeoutMs: 120_000, TtlHours: 1, Validate: false)), CT);
 
-        await host.Services.GetRequiredService<JobExecutor>().WhenStoppedAsync(started.Job.Id).WaitAsync(TimeSpan.FromMinutes(2), CT);
+        await host.Services.GetRequiredService<JobRegistry>().WhenStoppedAsync(started.Job.Id).WaitAsync(TimeSpan.FromMinutes(2), CT);
         var job = host.Services.GetRequiredService<IJobStore>().Get(started.Job.Id)!;
         host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
         return job;

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Reliability;
 
@@ -18,7 +20,7 @@ public sealed class ResourceBoundsTests
             services.AddSingleton<IReplicateClient>(sp => counting = new CountingClient(
                 ActivatorUtilities.CreateInstance<ReplicateClient>(sp), () => sp.GetRequiredService<PredictionRunner>().InFlight)));
         var starter = core.Get<JobStarter>();
-        var executor = core.Get<JobExecutor>();
+        var executor = core.Get<JobRegistry>();
         var ct = TestContext.Current.CancellationToken;
 
         var started = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => starter.StartAsync(new JobSpec(JobKind.Batch,
@@ -37,7 +39,7 @@ public sealed class ResourceBoundsTests
     {
         await using var core = new SimulatedCore(new() { ["Jobs:MaxFinishedJobs"] = "5", ["Simulator:PredictionSeconds"] = "0" });
         var starter = core.Get<JobStarter>();
-        var executor = core.Get<JobExecutor>();
+        var executor = core.Get<JobRegistry>();
         var ct = TestContext.Current.CancellationToken;
         for (var i = 0; i < 12; i++)
         {

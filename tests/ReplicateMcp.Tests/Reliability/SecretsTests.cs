@@ -10,6 +10,8 @@ using ReplicateMcp.Status;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.Reliability;
 
@@ -59,7 +61,7 @@ public sealed class SecretsTests : IDisposable
         var started = await provider.GetRequiredService<JobStarter>().StartAsync(new JobSpec(JobKind.Batch,
             [.. new[] { "acme/ok", "acme/invalid", "acme/denied", "acme/broken" }.Select(m => new ItemSpec(null, m, input))],
             new JobSettings(4, true, 60_000, 1, Validate: true)), ct);
-        await provider.GetRequiredService<JobExecutor>().WhenStoppedAsync(started.Job.Id).WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await provider.GetRequiredService<JobRegistry>().WhenStoppedAsync(started.Job.Id).WaitAsync(TimeSpan.FromSeconds(60), ct);
         await provider.GetRequiredService<IJobPersistence>().FlushAsync(ct);
 
         var job = provider.GetRequiredService<IJobStore>().Get(started.Job.Id)!;

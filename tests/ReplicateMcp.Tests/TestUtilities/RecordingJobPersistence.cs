@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.TestUtilities;
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Hosting;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Tests.TestUtilities.Exec;
 
@@ -52,7 +54,7 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
 
     public JobStarter Starter => Services.GetRequiredService<JobStarter>();
 
-    public JobExecutor Executor => Services.GetRequiredService<JobExecutor>();
+    public JobRegistry Executor => Services.GetRequiredService<JobRegistry>();
 
     public IJobStore Store => Services.GetRequiredService<IJobStore>();
 

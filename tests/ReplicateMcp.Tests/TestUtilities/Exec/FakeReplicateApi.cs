@@ -42,6 +42,9 @@ internal sealed class FakeReplicateApi : IReplicateClient
     /// <summary>When set, model and version lookups throw it (schema cannot be fetched).</summary>
     public Exception? ModelLookupFault { get; set; }
 
+    /// <summary>Per model (owner/name): model and version lookups of that model throw the exception.</summary>
+    public ConcurrentDictionary<string, Exception> ModelLookupFaults { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public int MaxConcurrentCreates => Volatile.Read(ref _maxInFlight);
 
     public int CreatesInFlight => Volatile.Read(ref _inFlight);
@@ -52,6 +55,9 @@ internal sealed class FakeReplicateApi : IReplicateClient
         using var doc = JsonDocument.Parse(openApiJson);
         _schemas[model] = doc.RootElement.Clone();
     }
+
+    /// <summary>Makes Replicate know <paramref name="prediction"/> (created by an earlier process, say).</summary>
+    public void Seed(Prediction prediction) => _predictions[prediction.Id] = prediction;
 
     public static Prediction Succeeded(string id, params string[] urls) => new()
     {
@@ -124,7 +130,7 @@ internal sealed class FakeReplicateApi : IReplicateClient
     {
         var full = $"{owner}/{name}";
         ModelLookups.Enqueue(full);
-        if (ModelLookupFault is { } fault) return Task.FromException<ModelInfo>(fault);
+        if ((ModelLookupFault ?? ModelLookupFaults.GetValueOrDefault(full)) is { } fault) return Task.FromException<ModelInfo>(fault);
         return Task.FromResult(new ModelInfo
         {
             Owner = owner,
@@ -136,7 +142,7 @@ internal sealed class FakeReplicateApi : IReplicateClient
     }
 
     public Task<ModelVersionInfo> GetModelVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken) =>
-        ModelLookupFault is { } fault ? Task.FromException<ModelVersionInfo>(fault) : Task.FromResult(new ModelVersionInfo { Id = versionId, OpenapiSchema = _schemas.TryGetValue($"{owner}/{name}", out var s) ? s : null });
+        (ModelLookupFault ?? ModelLookupFaults.GetValueOrDefault($"{owner}/{name}")) is { } fault ? Task.FromException<ModelVersionInfo>(fault) : Task.FromResult(new ModelVersionInfo { Id = versionId, OpenapiSchema = _schemas.TryGetValue($"{owner}/{name}", out var s) ? s : null });
 
     public Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo { Owner = "black-forest-labs", Name = "flux-schnell", IsOfficial = true, RunCount = 1 }]);

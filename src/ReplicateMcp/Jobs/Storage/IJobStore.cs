@@ -1,4 +1,6 @@
-namespace ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs;
+
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Jobs by id, with TTL counted from completion.</summary>
 internal interface IJobStore

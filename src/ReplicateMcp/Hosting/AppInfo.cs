@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace ReplicateMcp.Cli;
+namespace ReplicateMcp.Hosting;
 
 internal static class AppInfo
 {

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Periodic sweep, so expired jobs leave memory and disk even when nobody reads them.</summary>
 internal sealed class JobEvictionService(IJobStore store, TimeProvider time, IOptions<JobStoreOptions> options) : BackgroundService

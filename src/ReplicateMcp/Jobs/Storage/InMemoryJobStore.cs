@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>
 /// Immutable snapshots swapped with compare-and-swap, written through to <see cref="IJobPersistence"/>.

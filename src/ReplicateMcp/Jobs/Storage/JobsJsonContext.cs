@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Our job files.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Retention and where state lives.</summary>
 internal sealed class JobStoreOptions

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>
 /// At start, loads every job from the state directory: finished ones report as before, unfinished ones
@@ -11,7 +13,7 @@ namespace ReplicateMcp.Jobs;
 internal sealed partial class JobRecoveryService(
     IJobPersistence persistence,
     InMemoryJobStore store,
-    JobExecutor executor,
+    JobRegistry registry,
     JobOwner self,
     TimeProvider time,
     ILogger<JobRecoveryService> logger) : IHostedService
@@ -37,7 +39,7 @@ internal sealed partial class JobRecoveryService(
             var adopted = job with { Owner = self };
             store.Restore(adopted);
             await persistence.SaveAsync(adopted, durable: true, cancellationToken);
-            executor.Start(adopted);
+            registry.Start(adopted);
             resumed++;
         }
         if (finished + resumed > 0) LogRecovered(finished, resumed);

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>
 /// One JSON file per job under <c>&lt;state dir&gt;/jobs</c>, replaced atomically (temp file + rename).

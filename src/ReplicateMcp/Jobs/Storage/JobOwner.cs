@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Identifies a server process: pid plus start time, because pids are reused.</summary>
 internal sealed record JobOwner(int ProcessId, DateTimeOffset ProcessStartedAt)

@@ -1,4 +1,6 @@
-namespace ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs;
+
+namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Where job snapshots are written through to.</summary>
 internal interface IJobPersistence

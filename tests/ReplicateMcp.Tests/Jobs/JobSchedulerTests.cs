@@ -6,7 +6,7 @@ using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;
 
 namespace ReplicateMcp.Tests.Jobs;
 
-public sealed class JobExecutorTests : IAsyncLifetime
+public sealed class JobSchedulerTests : IAsyncLifetime
 {
     private const string GenUrl = "https://replicate.delivery/fake/gen.png";
     private readonly ExecCoreHarness _harness = new();

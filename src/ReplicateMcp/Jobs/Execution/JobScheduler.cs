@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ReplicateMcp.Predictions;
+using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Storage;
+
+namespace ReplicateMcp.Jobs.Execution;
+
+/// <summary>
+/// Runs one job's items to the job's end: a batch is a pipeline without dependencies. Ready items go through a
+/// channel to <c>concurrency</c> workers; an item becomes ready the moment its last dependency succeeds, and a
+/// failure skips everything downstream of it. Whatever an item's preparation, run or recording throws ends that
+/// item, never a worker (CONTRACT §7). The process-wide cap lives in <see cref="PredictionRunner"/>.
+/// </summary>
+internal sealed partial class JobScheduler(
+    IJobStore store,
+    PredictionRunner runner,
+    StepInputPreparer inputs,
+    TimeProvider time,
+    ILogger<JobScheduler> logger)
+{
+    /// <summary>
+    /// Runs the job until every item has ended, the user cancels (<paramref name="canceled"/>) or the process stops
+    /// (<paramref name="stopping"/>: the next process resumes from the saved state). Never throws.
+    /// </summary>
+    public async Task RunAsync(Job job, CancellationToken canceled, CancellationToken stopping)
+    {
+        try
+        {
+            var graph = new JobGraph(job);
+            if (graph.InitiallySkipped.Count > 0) await SkipAsync(job.Id, graph.InitiallySkipped);
+            var ready = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+            foreach (var index in graph.InitiallyReady()) ready.Writer.TryWrite(index);
+            if (graph.AllDone) ready.Writer.TryComplete();
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(canceled, stopping);
+            var workers = Enumerable.Range(0, Math.Max(1, job.Settings.Concurrency))
+                .Select(_ => WorkAsync(job.Id, graph, ready, canceled, stopping, linked.Token));
+            await Task.WhenAll(workers);
+
+            if (stopping.IsCancellationRequested) return;
+            await store.UpdateAsync(job.Id, j => j.Completed(time.GetUtcNow()), durable: true, CancellationToken.None);
+            LogFinished(job.Id, store.Get(job.Id)?.Status.ToString() ?? "gone");
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            // Our own bug: record it on the job instead of leaving it running forever.
+            LogBug(ex, job.Id);
+            try
+            {
+                await store.UpdateAsync(job.Id, j => j.FailedRemaining(time.GetUtcNow(), $"Internal error: {ex.Message}"), durable: true, CancellationToken.None);
+            }
+            catch (Exception saveFault)
+            {
+                LogBug(saveFault, job.Id); // in memory it is finished; the disk keeps the last state it could take
+            }
+        }
+        catch (Exception ex)
+        {
+            LogBug(ex, job.Id); // stopping: the next process resumes from the saved state
+        }
+    }
+
+    private async Task WorkAsync(string jobId, JobGraph graph, Channel<int> ready, CancellationToken canceled, CancellationToken stopping, CancellationToken either)
+    {
+        try
+        {
+            await foreach (var index in ready.Reader.ReadAllAsync(either))
+            {
+                var status = await RunItemAsync(jobId, index, canceled, stopping);
+                if (status is null) return; // shutting down
+                var (newlyReady, skipped) = graph.Finished(index, status.Value);
+                if (skipped.Count > 0) await SkipAsync(jobId, skipped);
+                foreach (var next in newlyReady) ready.Writer.TryWrite(next);
+                if (graph.AllDone) ready.Writer.TryComplete();
+            }
+        }
+        catch (OperationCanceledException) when (either.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Runs one item; returns its final status, or null when the process is stopping.</summary>
+    private async Task<ItemStatus?> RunItemAsync(string jobId, int index, CancellationToken canceled, CancellationToken stopping)
+    {
+        var job = store.Get(jobId);
+        if (job is null) return ItemStatus.Canceled;
+        var item = job.Items[index];
+        if (item.Status.IsTerminal()) return item.Status;
+
+        PredictionOutcome outcome;
+        try
+        {
+            outcome = await PrepareAndRunAsync(job, item, canceled, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (canceled.IsCancellationRequested)
+        {
+            outcome = new PredictionOutcome(ItemStatus.Canceled, null, JobTransitions.CanceledBeforeStart);
+        }
+        catch (Exception ex)
+        {
+            // Whatever preparation or the runner throws ends this item, never the worker: a dead worker leaves
+            // the job running forever.
+            LogItemFault(ex, jobId, item.Key);
+            outcome = PredictionOutcome.Failed($"This item stopped on an unexpected error ({ex.GetType().Name}: {ex.Message}); the rest of the job went on.");
+        }
+
+        if (outcome.Status != ItemStatus.Succeeded) LogItemEnded(jobId, item.Key, outcome.Status.ToWire());
+        var now = time.GetUtcNow();
+        try
+        {
+            var updated = await store.UpdateAsync(jobId, j => j.ItemFinished(index, outcome, now), durable: true, CancellationToken.None);
+            return updated?.Items[index].Status ?? outcome.Status;
+        }
+        catch (Exception ex)
+        {
+            LogRecordFault(ex, jobId, item.Key);
+            return await RecordUnsavedAsync(jobId, index, outcome, ex, now);
+        }
+    }
+
+    private async Task<PredictionOutcome> PrepareAndRunAsync(Job job, JobItem item, CancellationToken canceled, CancellationToken stopping)
+    {
+        var prepared = await inputs.PrepareAsync(job, item, stopping);
+        if (prepared.Error is not null) return PredictionOutcome.Failed(prepared.Error);
+
+        var request = new PredictionRequest(ParseModel(item.Model), prepared.Input, TimeSpan.FromMilliseconds(job.Settings.TimeoutMs), job.Settings.Download, $"{job.Id}/{item.Key}");
+        return item is { Status: ItemStatus.Running, PredictionId: { } predictionId }
+            ? await runner.FollowAsync(predictionId, request, (item.StartedAt ?? time.GetUtcNow()) + request.Timeout, canceled, stopping)
+            : await runner.RunAsync(request, new ItemProgress(store, time, job.Id, item.Index, prepared.Input), canceled, stopping);
+    }
+
+    /// <summary>
+    /// The outcome could not be saved (e.g. a full disk): the item is reported failed with the reason, so nobody
+    /// trusts a result a restart would not find. Memory holds it even when this write cannot reach the disk either.
+    /// </summary>
+    private async Task<ItemStatus> RecordUnsavedAsync(string jobId, int index, PredictionOutcome outcome, Exception fault, DateTimeOffset now)
+    {
+        var error = $"Its outcome ({outcome.Status.ToWire()}) could not be saved ({fault.Message}), so it is reported failed."
+            + (outcome.Result?.PredictionId is { } id ? $" The prediction is {id}: check it with replicate_get_prediction." : "");
+        try
+        {
+            await store.UpdateAsync(jobId, j => j.ItemFailed(index, outcome, error, now), durable: false, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogRecordFault(ex, jobId, $"item {index}");
+        }
+        return ItemStatus.Failed;
+    }
+
+    private async Task SkipAsync(string jobId, IReadOnlyList<(int Index, string Reason)> skipped)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            await store.UpdateAsync(jobId, j => j.ItemsSkipped(skipped, now));
+        }
+        catch (Exception ex)
+        {
+            // The skips are in memory already (the store swaps before it saves); the next save carries them.
+            LogRecordFault(ex, jobId, "skipped items");
+        }
+    }
+
+    private static ModelRef ParseModel(string model) =>
+        ModelRef.TryParse(model, out var parsed) ? parsed : throw new InvalidOperationException($"Model '{model}' was validated at start.");
+
+    /// <summary>Writes an item's milestones into the store.</summary>
+    private sealed class ItemProgress(IJobStore store, TimeProvider time, string jobId, int index, JsonElement sentInput) : IPredictionProgress
+    {
+        public Task StartedAsync()
+        {
+            var now = time.GetUtcNow();
+            return store.UpdateAsync(jobId, j => j.ItemStarted(index, now, sentInput));
+        }
+
+        public Task CreatedAsync(string predictionId) =>
+            store.UpdateAsync(jobId, j => j.ItemCreated(index, predictionId), durable: true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished: {Status}")]
+    private partial void LogFinished(string jobId, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} item {Item} ended {Status}")]
+    private partial void LogItemEnded(string jobId, string item, string status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} item {Item} stopped on an unexpected error")]
+    private partial void LogItemFault(Exception ex, string jobId, string item);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: saving {Item} failed")]
+    private partial void LogRecordFault(Exception ex, string jobId, string item);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} stopped on an internal error")]
+    private partial void LogBug(Exception ex, string jobId);
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using ReplicateMcp.Jobs;
+using ReplicateMcp.Predictions;
+using ReplicateMcp.Tests.Schemas;
+using ReplicateMcp.Tests.TestUtilities.Exec;
+
+namespace ReplicateMcp.Tests.Jobs;
+
+/// <summary>Run-time template filling and the check of the filled values against the model's schema.</summary>
+public sealed class StepInputPreparerTests
+{
+    private const string GenUrl = "https://replicate.delivery/fake/gen.png";
+    private readonly FakeReplicateApi _api = new();
+
+    private static CancellationToken CT => TestContext.Current.CancellationToken;
+
+    private StepInputPreparer Preparer() => new(new ModelCatalog(_api, new FakeTimeProvider(ExecCoreHarness.Start)));
+
+    /// <summary>gen succeeded with one URL; "up" (acme/flux) waits on it with <paramref name="upInput"/>.</summary>
+    private static Job GenThenUp(string upInput, bool validate = true) => new()
+    {
+        Id = JobTestData.NewId(JobKind.Pipeline),
+        Kind = JobKind.Pipeline,
+        Settings = new JobSettings(3, false, 300_000, 1, validate),
+        Items =
+        [
+            new JobItem
+            {
+                Index = 0, StepId = "gen", Model = "acme/gen", Input = JobTestData.Json("{}"), Status = ItemStatus.Succeeded,
+                Result = new PredictionResult { PredictionId = "p0", Status = "succeeded", Urls = [GenUrl] },
+            },
+            new JobItem { Index = 1, StepId = "up", Model = "acme/flux", Input = JobTestData.Json(upInput), DependsOn = ["gen"] },
+        ],
+    };
+
+    [Fact]
+    public async Task PrepareAsync_TemplateOfFinishedStep_SendsItsUrl()
+    {
+        _api.PublishSchema("acme/flux", CogSchemas.FluxLike);
+        var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
+
+        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+
+        Assert.Null(prepared.Error);
+        Assert.Equal(GenUrl, prepared.Input.GetProperty("image").GetString());
+        Assert.Equal("a fox", prepared.Input.GetProperty("prompt").GetString());
+    }
+
+    [Fact]
+    public async Task PrepareAsync_IndexBeyondTheOutputs_FailsNamingTheStepAndField()
+    {
+        var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[3]"}""");
+
+        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+
+        Assert.NotNull(prepared.Error);
+        Assert.StartsWith("steps[up].input: ", prepared.Error, StringComparison.Ordinal);
+        Assert.Contains("$gen.urls[3]", prepared.Error, StringComparison.Ordinal);
+        Assert.Empty(_api.ModelLookups); // nothing to validate: no schema fetched
+    }
+
+    [Fact]
+    public async Task PrepareAsync_ResolvedValueBreaksTheSchema_FailsSayingWhich()
+    {
+        _api.PublishSchema("acme/flux", CogSchemas.FluxLike);
+        var job = GenThenUp("""{"prompt": "a fox", "seed": "$gen.urls[0]"}""");
+
+        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+
+        Assert.NotNull(prepared.Error);
+        Assert.StartsWith("The resolved input does not fit the model's schema: ", prepared.Error, StringComparison.Ordinal);
+        Assert.Contains("steps[up].input.seed", prepared.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("network")]
+    [InlineData("api")]
+    public async Task PrepareAsync_SchemaFetchFails_SendsResolvedInputUnchecked(string fault)
+    {
+        // Replicate checks the input again on create; the create's own model lookup reports a lasting fault.
+        _api.ModelLookupFaults["acme/flux"] = fault == "network"
+            ? new HttpRequestException("Connection reset by peer")
+            : new ReplicateMcp.Replicate.ReplicateApiException(HttpStatusCode.ServiceUnavailable, "Replicate answered 503");
+        var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
+
+        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+
+        Assert.Null(prepared.Error);
+        Assert.Equal(GenUrl, prepared.Input.GetProperty("image").GetString());
+        Assert.Equal(["acme/flux"], _api.ModelLookups);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_SchemaCodeThrowsABug_Propagates()
+    {
+        // Not a Replicate fault: the scheduler turns it into a failed item (WorkerFailureTests); hiding it here would not.
+        _api.ModelLookupFaults["acme/flux"] = new InvalidOperationException("a bug");
+        var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Preparer().PrepareAsync(job, job.Items[1], CT));
+    }
+
+    [Fact]
+    public async Task PrepareAsync_Batch_InputGoesThroughUnchanged()
+    {
+        var job = JobTestData.Batch(ExecCoreHarness.Start);
+
+        var prepared = await Preparer().PrepareAsync(job, job.Items[0], CT);
+
+        Assert.Null(prepared.Error);
+        Assert.Equal(job.Items[0].Input.GetRawText(), prepared.Input.GetRawText());
+    }
+}
