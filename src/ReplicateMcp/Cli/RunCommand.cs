@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,9 @@ internal static class RunCommand
     public const int BadInput = 2;
 
     private static readonly JsonSerializerOptions IndentedJson = new(StatusJson.Options) { WriteIndented = true };
+
+    // The source-generated metadata of the tool results, indented: no reflection-based serialization (Native AOT).
+    private static JsonTypeInfo<T> IndentedInfo<T>() => (JsonTypeInfo<T>)IndentedJson.GetTypeInfo(typeof(T));
 
     public static async Task<int> ExecuteAsync(IHost host, CliOptions options, TextWriter stdout)
     {
@@ -74,8 +78,8 @@ internal static class RunCommand
         {
             if (view is LiveRunProgressView) error.WriteLine(JobViews.Headline(job));
             await stdout.WriteLineAsync(job.Kind == JobKind.Batch
-                ? JsonSerializer.Serialize(JobViews.Batch(job), IndentedJson)
-                : JsonSerializer.Serialize(JobViews.Pipeline(job), IndentedJson));
+                ? JsonSerializer.Serialize(JobViews.Batch(job), IndentedInfo<BatchStatusView>())
+                : JsonSerializer.Serialize(JobViews.Pipeline(job), IndentedInfo<PipelineStatusView>()));
         }
         else
         {

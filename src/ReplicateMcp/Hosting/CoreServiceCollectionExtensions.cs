@@ -21,9 +21,14 @@ internal static class CoreServiceCollectionExtensions
     public static IServiceCollection AddReplicateMcpCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ReplicateOptions>().Bind(configuration.GetSection("Replicate")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PredictionRunnerOptions>().Bind(configuration.GetSection("Predictions")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<JobStoreOptions>().Bind(configuration.GetSection("Jobs")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReplicateOptions>().Bind(configuration.GetSection("Replicate")).ValidateOnStart();
+        services.AddOptions<PredictionRunnerOptions>().Bind(configuration.GetSection("Predictions")).ValidateOnStart();
+        services.AddOptions<JobStoreOptions>().Bind(configuration.GetSection("Jobs")).ValidateOnStart();
+        // Data annotations are checked by source-generated validators (no reflection: Native AOT).
+        services.AddSingleton<IValidateOptions<ReplicateOptions>, ReplicateOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PredictionRunnerOptions>, PredictionRunnerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<JobStoreOptions>, JobStoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DownloadOptions>, DownloadOptionsValidator>();
         services.AddOptions<SimulatorOptions>().Configure(o =>
         {
             if (double.TryParse(configuration["Simulator:PredictionSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
@@ -33,7 +38,7 @@ internal static class CoreServiceCollectionExtensions
         {
             configuration.GetSection("Downloads").Bind(o);
             o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
-        }).ValidateDataAnnotations().ValidateOnStart();
+        }).ValidateOnStart();
 
         services.AddSingleton(sp => new SimulatedReplicateHandler(new SimulatorOptions
         {

@@ -42,7 +42,7 @@ internal static class MessageText
             text = text[..length];
         }
 
-        var quoted = JsonSerializer.Serialize(text, EchoOptions);
+        var quoted = JsonValue.Create(text).ToJsonString(EchoOptions);
         return cut ? string.Concat(quoted.AsSpan(0, quoted.Length - 1), "…\"") : quoted;
     }
 

@@ -92,7 +92,7 @@ internal static class SimulatedModelCatalog
         var models = new JsonArray();
         foreach (var (entry, score) in hits)
         {
-            models.Add(new JsonObject
+            models.Add((JsonNode)new JsonObject
             {
                 ["model"] = Model(entry.Owner, entry.Name),
                 ["metadata"] = new JsonObject

@@ -39,7 +39,7 @@ internal static class SimulatorJson
     /// <summary>A 422 "Input validation failed" with one invalid field, worded like 08-errors.json.</summary>
     public static HttpResponseMessage InvalidField(HttpRequestMessage request, string type, string field, string description) =>
         Problem(request, HttpStatusCode.UnprocessableEntity, "Input validation failed", $"- {(field.Length == 0 ? "" : field + ": ")}{description}\n",
-            [new JsonObject { ["type"] = type, ["field"] = field, ["description"] = description }]);
+            [(JsonNode)new JsonObject { ["type"] = type, ["field"] = field, ["description"] = description }]);
 
     /// <summary>Replicate's timestamp form: UTC with microseconds and a Z.</summary>
     public static string Timestamp(DateTimeOffset time) =>
