@@ -54,6 +54,26 @@ public sealed class OwnershipProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task OwnerQuits_ServerAlreadyRunning_AdoptsWhatItLeftWithinFiveSeconds()
+    {
+        using var fake = new StatefulReplicateFake(TimeSpan.FromSeconds(1));
+        var bystander = await StartServerAsync(fake);
+        var owner = await StartServerAsync(fake);
+        var jobId = await StartBatchAsync(owner, items: 3, concurrency: 1);
+        await WaitUntilSavedAsync(jobId, predictions: 1, owner);
+
+        owner.CloseStdin(); // what a client does on quit or reload
+        await owner.WaitForExitAsync(CT);
+        var quitAt = Stopwatch.StartNew();
+        var view = await WaitForBatchAsync(bystander, jobId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("succeeded", view["status"]!.GetValue<string>());
+        Assert.Contains($"Adopted job {jobId}", bystander.Stderr, StringComparison.Ordinal);
+        AssertEachCreatedOnce(fake, 3);
+        Assert.True(quitAt.Elapsed < TimeSpan.FromSeconds(5) + 3 * fake.Duration, $"ended {quitAt.Elapsed} after the quit");
+    }
+
+    [Fact]
     public async Task OwnerKilled_TwoServersStartTogether_ExactlyOneAdoptsAndEachItemIsCreatedOnce()
     {
         using var fake = new StatefulReplicateFake(TimeSpan.FromSeconds(1));
