@@ -48,6 +48,7 @@ if (options.Command == CliCommand.Run)
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Logging.AddFilter("ReplicateMcp.Jobs.Execution.JobScheduler", LogLevel.Error); // the progress view shows how items ended
     builder.Services.AddSingleton<IHostLifetime, RunHostLifetime>(); // Ctrl+C cancels the job instead of stopping the host
+    builder.Services.Configure<ReplicateMcp.Jobs.Storage.JobStoreOptions>(o => o.AdoptOrphans = false); // run never adopts (CONTRACT §6)
     using var runHost = builder.Build();
     return await RunCommand.ExecuteAsync(runHost, options, stdout);
 }

@@ -18,8 +18,7 @@ internal static class JobSpecReader
             args.Read(ToolInputs.TimeoutPerItem),
             args.Read(ToolInputs.BatchTtl),
             args.Read(ToolInputs.BatchValidate));
-        // Checked and then ignored until repeated starts are recognised (issue 13).
-        _ = args.Read(ToolInputs.IdempotencyKey);
+        var key = args.Read(ToolInputs.IdempotencyKey);
         var specs = new List<ItemSpec>();
         for (var i = 0; items is not null && i < items.Length; i++)
         {
@@ -31,7 +30,7 @@ internal static class JobSpecReader
             if (model is not null && input is not null) specs.Add(new ItemSpec(null, model, input.Value));
         }
         args.ThrowIfInvalid();
-        return new JobSpec(JobKind.Batch, specs, settings);
+        return new JobSpec(JobKind.Batch, specs, settings, key);
     }
 
     public static JobSpec ReadPipeline(IDictionary<string, JsonElement>? arguments)
@@ -44,8 +43,7 @@ internal static class JobSpecReader
             args.Read(ToolInputs.TimeoutPerStep),
             args.Read(ToolInputs.PipelineTtl),
             args.Read(ToolInputs.PipelineValidate));
-        // Checked and then ignored until repeated starts are recognised (issue 13).
-        _ = args.Read(ToolInputs.IdempotencyKey);
+        var key = args.Read(ToolInputs.IdempotencyKey);
         var specs = new List<ItemSpec>();
         for (var i = 0; steps is not null && i < steps.Length; i++)
         {
@@ -65,6 +63,6 @@ internal static class JobSpecReader
             if (id is not null && model is not null && input is not null) specs.Add(new ItemSpec(id, model, input.Value, dependsOn));
         }
         args.ThrowIfInvalid();
-        return new JobSpec(JobKind.Pipeline, specs, settings);
+        return new JobSpec(JobKind.Pipeline, specs, settings, key);
     }
 }

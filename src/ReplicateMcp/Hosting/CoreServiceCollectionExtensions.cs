@@ -74,7 +74,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<JobRegistry>();
         services.AddSingleton<JobStarter>();
         services.AddSingleton<JobService>();
-        services.TryAddSingleton(JobOwner.Current());
+        services.TryAddSingleton<ProcessOwnership>();
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();
         // After recovery: hosted services stop in reverse order, so running jobs are awaited before the flush.

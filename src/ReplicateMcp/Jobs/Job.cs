@@ -43,7 +43,8 @@ internal sealed record JobItem
 /// <summary>An immutable snapshot of a job; the store swaps whole snapshots.</summary>
 internal sealed record Job
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: ownership by owner lock (<see cref="OwnerId"/>) and the backend recorded. A format-1 server leaves such files alone.</summary>
+    public const int FormatVersion = 2;
 
     public int Version { get; init; } = FormatVersion;
     public string Id { get; init; } = "";
@@ -53,8 +54,14 @@ internal sealed record Job
     public DateTimeOffset? CompletedAt { get; init; }
     public bool CanceledByUser { get; init; }
     public string? Note { get; init; }
-    /// <summary>The process that runs it (for a shared state dir).</summary>
+    /// <summary>The server process that runs it: the id of its owner lock (<see cref="OwnerLock"/>); null in format-1 files.</summary>
+    public string? OwnerId { get; init; }
+    /// <summary>Format 1 only (pid and start time), read from old files; never written by this version.</summary>
     public JobOwner? Owner { get; init; }
+    /// <summary>What it runs against (<see cref="JobBackend"/>); it is only ever resumed against the same. Null in format-1 files.</summary>
+    public string? Backend { get; init; }
+    /// <summary>The start's <c>idempotency_key</c>, so a repeated start finds this job, also after a restart.</summary>
+    public string? IdempotencyKey { get; init; }
     public ImmutableArray<JobItem> Items { get; init; } = [];
 
     [JsonIgnore]

@@ -6,7 +6,8 @@ namespace ReplicateMcp.Jobs;
 internal sealed record ItemSpec(string? StepId, string Model, JsonElement Input, IReadOnlyList<string>? DependsOn = null);
 
 /// <summary>What a start tool (or <c>replicate-mcp run</c>) asks for.</summary>
-internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings);
+/// <param name="IdempotencyKey">A repeated start with the same key and kind returns the kept job instead of starting another.</param>
+internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings, string? IdempotencyKey = null);
 
 /// <summary>A started job and the message for the caller.</summary>
 internal sealed record StartOutcome(Job Job, string Message);

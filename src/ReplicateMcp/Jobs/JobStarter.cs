@@ -22,7 +22,7 @@ internal sealed partial class JobStarter(
     JobRegistry registry,
     ModelCatalog catalog,
     TimeProvider time,
-    JobOwner owner,
+    ProcessOwnership ownership,
     IOptions<ReplicateOptions> replicateOptions,
     ILogger<JobStarter> logger)
 {
@@ -62,7 +62,9 @@ internal sealed partial class JobStarter(
             Kind = spec.Kind,
             Settings = spec.Settings,
             CreatedAt = now,
-            Owner = owner,
+            OwnerId = ownership.OwnerId,
+            Backend = JobBackend.Of(replicateOptions.Value),
+            IdempotencyKey = spec.IdempotencyKey,
             Note = notes.Count == 0 ? null : string.Join(" ", notes),
             Items = [.. spec.Items.Select((s, i) => new JobItem
             {
@@ -126,6 +128,9 @@ internal sealed partial class JobStarter(
     private static string Name(JobSpec spec, int index) =>
         spec.Kind == JobKind.Batch ? $"items[{index}]"
         : Templates.StepIdSyntax.IsValid(spec.Items[index].StepId) ? $"steps[{spec.Items[index].StepId}]" : $"steps[{index}]";
+
+    /// <summary>The message <paramref name="job"/> was started with (its notes are kept on the job), for a repeated start.</summary>
+    public static string StartMessage(Job job) => Message(job, job.Note is { } note ? [note] : []);
 
     private static string Message(Job job, IEnumerable<string> notes)
     {

@@ -12,7 +12,7 @@ namespace ReplicateMcp.Mcp;
 /// Looks a job up for a status or cancel tool, and waits for it when <c>wait_seconds</c> asks. A job another
 /// server process owns (contract §6: two servers may share a state directory) is read from its state file.
 /// </summary>
-internal sealed class JobStatusWaiter(IJobStore store, IJobPersistence persistence, JobOwner self, TimeProvider time)
+internal sealed class JobStatusWaiter(IJobStore store, IJobPersistence persistence, ProcessOwnership ownership, TimeProvider time)
 {
     public Job Find(string? id, string idName, JobKind kind)
     {
@@ -33,8 +33,8 @@ internal sealed class JobStatusWaiter(IJobStore store, IJobPersistence persisten
         var job = Find(id, idName, kind);
         if (store.Get(job.Id) is null)
             throw new McpException(
-                $"{idName}: {Noun(kind)} {job.Id} belongs to another replicate-mcp process (pid {job.Owner?.ProcessId}) that shares this state directory, " +
-                "and only that process can cancel it: use the client connected to it. If that process has stopped, the next server started on this state directory resumes the job.");
+                $"{idName}: {Noun(kind)} {job.Id} belongs to another replicate-mcp process (pid {ProcessOwnership.ProcessIdOf(job)}) that shares this state directory, " +
+                "and only that process can cancel it: use the client connected to it. If that process has stopped, a replicate-mcp server running on this state directory adopts the job within seconds.");
         return job;
     }
 
@@ -43,11 +43,12 @@ internal sealed class JobStatusWaiter(IJobStore store, IJobPersistence persisten
     /// <summary>The saved snapshot of a job another process owns, with a note saying so; null if there is none.</summary>
     private Job? ReadForeign(string id)
     {
-        if (persistence.TryLoad(id) is not { Owner: { } owner } job || owner == self) return null;
+        if (persistence.TryLoad(id) is not { } job || job.OwnerId == ownership.OwnerId) return null;
         if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return null;
-        var note = owner.IsAlive()
-            ? $"Read from the shared state directory: replicate-mcp process {owner.ProcessId} runs this job, and this is its latest saved state (wait_seconds does not apply; call again for news)."
-            : $"Read from the shared state directory: the process that ran this job ({owner.ProcessId}) has stopped; the next replicate-mcp started on this state directory resumes it.";
+        var pid = ProcessOwnership.ProcessIdOf(job);
+        var note = ownership.OwnerIsAlive(job)
+            ? $"Read from the shared state directory: replicate-mcp process {pid} runs this job, and this is its latest saved state (wait_seconds does not apply; call again for news)."
+            : $"Read from the shared state directory: the process that ran this job ({pid}) has stopped; a replicate-mcp server running on this state directory against the same backend adopts it within seconds.";
         return job with { Note = note };
     }
 

@@ -41,7 +41,9 @@ public sealed class JsonFileJobPersistenceTests : IDisposable
             CompletedAt = now.AddMinutes(3),
             CanceledByUser = true,
             Note = "validation skipped",
-            Owner = new JobOwner(4242, now.AddDays(-1)),
+            OwnerId = "4242-638000000000000000",
+            Backend = "https://api.replicate.com/v1/",
+            IdempotencyKey = "retry-1",
             Items =
             [
                 new JobItem
@@ -96,7 +98,7 @@ public sealed class JsonFileJobPersistenceTests : IDisposable
         Assert.Equal(Serialize(job), Serialize(loaded));
         Assert.Equal("a cat", loaded.Items[0].Input.GetProperty("prompt").GetString());
         Assert.Equal(1.5, loaded.Items[0].Result!.Metrics!.Value.GetProperty("predict_time").GetDouble());
-        Assert.Equal(job.Owner, loaded.Owner);
+        Assert.Equal((job.OwnerId, job.Backend, job.IdempotencyKey), (loaded.OwnerId, loaded.Backend, loaded.IdempotencyKey));
         Assert.Equal(job.CompletedAt, loaded.CompletedAt);
     }
 
@@ -111,7 +113,7 @@ public sealed class JsonFileJobPersistenceTests : IDisposable
         using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(FileOf(job.Id), CT));
         var root = doc.RootElement;
         Assert.Equal("pipeline", root.GetProperty("kind").GetString());
-        Assert.Equal(1, root.GetProperty("version").GetInt32());
+        Assert.Equal(2, root.GetProperty("version").GetInt32());
         Assert.Equal("timed_out", root.GetProperty("items")[0].GetProperty("status").GetString());
         Assert.Equal("skipped", root.GetProperty("items")[1].GetProperty("status").GetString());
         Assert.Equal("abc123", root.GetProperty("items")[0].GetProperty("prediction_id").GetString());

@@ -19,21 +19,26 @@ public sealed class JobStatusWaiterTests : IDisposable
     private readonly InMemoryJobStore _store;
     private readonly JobStatusWaiter _sut;
 
-    /// <summary>The test process plays the other server: it is alive, and its start time is real.</summary>
-    private static readonly JobOwner LiveOther = JobOwner.Current();
+    /// <summary>The other server: the test holds its owner lock.</summary>
+    private const string LiveOther = "5555-1";
+    private readonly FileStream _liveOtherLock;
+    private readonly ProcessOwnership _self;
 
     public JobStatusWaiterTests()
     {
         _persistence = new JsonFileJobPersistence(_state.Path, TimeSpan.Zero, _time, NullLogger<JsonFileJobPersistence>.Instance);
         _store = new InMemoryJobStore(_time, new RecordingJobPersistence(), Options.Create(new JobStoreOptions()));
-        _sut = new JobStatusWaiter(_store, _persistence, new JobOwner(LiveOther.ProcessId + 1, LiveOther.ProcessStartedAt), _time);
+        Directory.CreateDirectory(OwnerLocks.Folder(_state.Path));
+        _liveOtherLock = new FileStream(OwnerLocks.PathOf(_state.Path, LiveOther), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        _self = new ProcessOwnership(Options.Create(new JobStoreOptions { StateDirectory = _state.Path }));
+        _sut = new JobStatusWaiter(_store, _persistence, _self, _time);
     }
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
-    private async Task<Job> SaveForeignAsync(JobOwner owner)
+    private async Task<Job> SaveForeignAsync(string owner)
     {
-        var job = JobTestData.Batch(_time.GetUtcNow(), items: 2) with { Owner = owner, Note = null };
+        var job = JobTestData.Batch(_time.GetUtcNow(), items: 2) with { OwnerId = owner, Note = null };
         await _persistence.SaveAsync(job, durable: true, CT);
         return job;
     }
@@ -47,14 +52,14 @@ public sealed class JobStatusWaiterTests : IDisposable
 
         Assert.Equal(saved.Id, found.Id);
         Assert.Equal(2, found.Items.Length);
-        Assert.Contains($"process {LiveOther.ProcessId} runs this job", found.Note, StringComparison.Ordinal);
+        Assert.Contains("process 5555 runs this job", found.Note, StringComparison.Ordinal);
         Assert.Null(_store.Get(saved.Id)); // read, not adopted
     }
 
     [Fact]
     public async Task Find_JobWhoseOwnerStopped_NoteSaysTheNextServerResumesIt()
     {
-        var saved = await SaveForeignAsync(LiveOther with { ProcessStartedAt = LiveOther.ProcessStartedAt.AddHours(-3) });
+        var saved = await SaveForeignAsync("7777-1");
 
         var found = _sut.Find(saved.Id, "job_id", JobKind.Batch);
 
@@ -68,7 +73,7 @@ public sealed class JobStatusWaiterTests : IDisposable
 
         var ex = Assert.Throws<McpException>(() => _sut.FindOwn(saved.Id, "job_id", JobKind.Batch));
 
-        Assert.Contains($"pid {LiveOther.ProcessId}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("pid 5555", ex.Message, StringComparison.Ordinal);
         Assert.Contains("only that process can cancel it", ex.Message, StringComparison.Ordinal);
     }
 
@@ -85,7 +90,7 @@ public sealed class JobStatusWaiterTests : IDisposable
     [Fact]
     public async Task Find_ForeignJobExpired_IsNotFound()
     {
-        var saved = JobTestData.Batch(_time.GetUtcNow().AddHours(-3), ttlHours: 1) with { Owner = LiveOther, CompletedAt = _time.GetUtcNow().AddHours(-2) };
+        var saved = JobTestData.Batch(_time.GetUtcNow().AddHours(-3), ttlHours: 1) with { OwnerId = LiveOther, CompletedAt = _time.GetUtcNow().AddHours(-2) };
         await _persistence.SaveAsync(saved, durable: true, CT);
 
         Assert.Throws<McpException>(() => _sut.Find(saved.Id, "job_id", JobKind.Batch));
@@ -100,5 +105,10 @@ public sealed class JobStatusWaiterTests : IDisposable
         Assert.Same(job, _sut.FindOwn(job.Id, "job_id", JobKind.Batch));
     }
 
-    public void Dispose() => _state.Dispose();
+    public void Dispose()
+    {
+        _self.Dispose();
+        _liveOtherLock.Dispose();
+        _state.Dispose();
+    }
 }

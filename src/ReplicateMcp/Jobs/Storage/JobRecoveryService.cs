@@ -1,52 +1,140 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs.Execution;
-using ReplicateMcp.Jobs;
+using ReplicateMcp.Replicate;
 
 namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>
-/// At start, loads every job from the state directory: finished ones report as before, unfinished ones
-/// are adopted and resumed (running items re-attach to their predictions by id). Jobs of another live
-/// server sharing the directory are left to their owner. At stop, pending writes are flushed.
+/// Keeps every unfinished job owned (CONTRACT §6). At start it loads the state directory (finished jobs report as
+/// before) and then, at start and every <see cref="JobStoreOptions.OrphanSweepInterval"/>, adopts unfinished jobs of
+/// this backend whose owner's lock is free: one claim per job and dead owner, so exactly one of several servers wins;
+/// the winner records itself as owner and resumes the job (created predictions are re-attached by id).
+/// At stop — after <see cref="JobRegistry"/> has awaited the running jobs — the state is flushed and the owner lock
+/// released, so another server can adopt what is left at once. <c>run</c> (<see cref="JobStoreOptions.AdoptOrphans"/>
+/// false) neither loads nor adopts.
 /// </summary>
 internal sealed partial class JobRecoveryService(
     IJobPersistence persistence,
     InMemoryJobStore store,
     JobRegistry registry,
-    JobOwner self,
+    ProcessOwnership ownership,
+    IOptions<JobStoreOptions> options,
+    IOptions<ReplicateOptions> replicateOptions,
     TimeProvider time,
     ILogger<JobRecoveryService> logger) : IHostedService
 {
+    /// <summary>Why a format-1 job (no backend recorded) is ended instead of resumed.</summary>
+    public const string NoBackendRecorded =
+        "Not resumed: this job was saved by an older replicate-mcp that did not record whether it ran against Replicate or the simulator, " +
+        "and resuming it against the wrong one could pay for predictions twice. Start it again; predictions it had created can be looked up with replicate_get_prediction.";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly string _backend = JobBackend.Of(replicateOptions.Value);
+    private Task _sweeping = Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        int finished = 0, resumed = 0;
-        foreach (var job in persistence.LoadAll())
+        if (!options.Value.AdoptOrphans || ownership.StateDirectory is null) return;
+        var loaded = persistence.LoadAll();
+        var finished = 0;
+        foreach (var job in loaded.Where(j => j.IsFinished))
         {
             if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow())
             {
                 await persistence.DeleteAsync(job.Id, cancellationToken);
+                Claims.Forget(job.Id);
                 continue;
             }
-            if (!job.IsFinished && job.Owner is { } owner && owner != self && owner.IsAlive())
-                continue; // another live server runs it
-            if (job.IsFinished)
-            {
-                store.Restore(job);
-                finished++;
-                continue;
-            }
-            var adopted = job with { Owner = self };
-            store.Restore(adopted);
-            await persistence.SaveAsync(adopted, durable: true, cancellationToken);
-            registry.Start(adopted);
-            resumed++;
+            store.Restore(job);
+            finished++;
         }
-        if (finished + resumed > 0) LogRecovered(finished, resumed);
+        var adopted = await AdoptOrphansAsync(loaded, cancellationToken);
+        if (finished + adopted > 0) LogRecovered(finished, adopted);
+        _sweeping = SweepForeverAsync(_stopping.Token);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => persistence.FlushAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _sweeping;
+        try
+        {
+            await persistence.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            ownership.Release();
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Finished} finished and resumed {Resumed} unfinished jobs from the state directory")]
+    private JobClaims Claims => new(ownership.StateDirectory!, ownership.OwnerId);
+
+    private async Task SweepForeverAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(options.Value.OrphanSweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await AdoptOrphansAsync(persistence.LoadAll(), stopping);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    LogSweepFailed(ex); // the next tick tries again
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Adopts the orphans among <paramref name="onDisk"/> this process wins the claim for; returns how many.</summary>
+    internal async Task<int> AdoptOrphansAsync(IReadOnlyList<Job> onDisk, CancellationToken cancellationToken)
+    {
+        var candidates = onDisk
+            .Where(j => !j.IsFinished && (j.Backend is null || j.Backend == _backend))
+            .Where(j => j.OwnerId is not null || j.Owner?.IsAlive() != true) // format 1: an older server that still runs keeps its job
+            .Where(j => j.OwnerId is null || j.OwnerId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) // a hand-edited id names no lock
+            .ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var claims = Claims;
+        var adopted = 0;
+        foreach (var orphan in claims.FindOrphans(candidates.Values.Select(j => new OwnedJob(j.Id, j.OwnerId))))
+        {
+            if (!claims.TryClaim(orphan)) continue; // another server adopts it
+            // The file as it is now: the claim is against the owner we saw, so nobody else has written since.
+            if (persistence.TryLoad(orphan.JobId) is not { IsFinished: false } latest || latest.OwnerId != orphan.OwnerId) continue;
+            var mine = latest with { OwnerId = ownership.OwnerId, Owner = null };
+            if (mine.Backend is null)
+            {
+                mine = mine.FailedRemaining(time.GetUtcNow(), NoBackendRecorded) with { Backend = _backend };
+                store.Restore(mine);
+                await persistence.SaveAsync(mine, durable: true, cancellationToken);
+                LogEndedWithoutBackend(mine.Id);
+                continue;
+            }
+            store.Restore(mine);
+            await persistence.SaveAsync(mine, durable: true, cancellationToken);
+            registry.Start(mine);
+            LogAdopted(mine.Id, orphan.OwnerId ?? "none");
+            adopted++;
+        }
+        return adopted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Finished} finished and adopted {Resumed} unfinished jobs from the state directory")]
     private partial void LogRecovered(int finished, int resumed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Adopted job {JobId}: its owner {DeadOwner} is gone")]
+    private partial void LogAdopted(string jobId, string deadOwner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was saved without its backend by an older version; ended instead of resumed")]
+    private partial void LogEndedWithoutBackend(string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned jobs failed")]
+    private partial void LogSweepFailed(Exception ex);
 }

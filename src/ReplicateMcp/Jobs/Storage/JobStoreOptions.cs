@@ -17,4 +17,10 @@ internal sealed class JobStoreOptions
     public TimeSpan WriteCoalescing { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a server looks for unfinished jobs whose owner is gone (CONTRACT §6: adopted within 5 s).</summary>
+    public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>False for <c>replicate-mcp run</c>: it runs its own job only and never adopts another.</summary>
+    public bool AdoptOrphans { get; set; } = true;
 }
