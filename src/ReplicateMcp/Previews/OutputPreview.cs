@@ -55,20 +55,31 @@ internal sealed record OutputPreview(IReadOnlyList<PreviewTile> Tiles, IReadOnly
 
         public void AddOutputs(string label, PredictionResult result)
         {
-            var images = result.LocalPaths.Where(p => MimeTypes.IsImage(MimeTypes.ForPath(p))).ToList();
             // Files the job lists but that were deleted since are neither drawn nor linked.
             _files.AddRange(result.LocalPaths.Where(File.Exists));
-            // local_paths follow urls in order, but a failed download leaves a gap: count the image URLs left over.
-            var imageUrls = result.Urls.Count(IsImageUrl);
-            var missing = Math.Max(0, imageUrls - images.Count);
-            var count = images.Count + missing;
-            for (var n = 0; n < images.Count; n++)
-                _tiles.Add(File.Exists(images[n])
-                    ? new PreviewTile(Numbered(label, n, count), images[n], PreviewTileStatus.Ok)
-                    : new PreviewTile(Numbered(label, n, count), null, PreviewTileStatus.Missing, "file deleted"));
-            for (var n = images.Count; n < count; n++)
-                _tiles.Add(new PreviewTile(Numbered(label, n, count), null, PreviewTileStatus.Missing, NotDownloadedNote));
-            _notDownloaded += missing;
+
+            // Output n is saved as output-<n><ext> (contract §7): URLs first, then decoded data: URIs. A URL whose
+            // file is not there was not downloaded (download false, or it failed).
+            var byNumber = result.LocalPaths
+                .Select(p => (Number: OutputNumber(p), Path: p))
+                .Where(f => f.Number is not null)
+                .ToDictionary(f => f.Number!.Value, f => f.Path);
+            var shown = new List<(string? Path, string? Note)>();
+            for (var n = 0; n < result.Urls.Count; n++)
+            {
+                if (byNumber.TryGetValue(n, out var path)) { if (IsImage(path)) shown.Add((path, null)); }
+                else if (IsImageUrl(result.Urls[n])) { shown.Add((null, NotDownloadedNote)); _notDownloaded++; }
+            }
+            shown.AddRange(byNumber.Where(f => f.Key >= result.Urls.Count && IsImage(f.Value)).OrderBy(f => f.Key).Select(f => ((string?)f.Value, (string?)null)));
+
+            for (var n = 0; n < shown.Count; n++)
+            {
+                var (path, note) = shown[n];
+                var name = shown.Count == 1 ? label : string.Create(CultureInfo.InvariantCulture, $"{label} [{n}]");
+                _tiles.Add(path is null ? new PreviewTile(name, null, PreviewTileStatus.Missing, note)
+                    : File.Exists(path) ? new PreviewTile(name, path, PreviewTileStatus.Ok)
+                    : new PreviewTile(name, null, PreviewTileStatus.Missing, "file deleted"));
+            }
         }
 
         /// <summary>An item with no result to show: one tile saying why (failed, timed out, queued…).</summary>
@@ -83,8 +94,15 @@ internal sealed record OutputPreview(IReadOnlyList<PreviewTile> Tiles, IReadOnly
 
         public OutputPreview Build() => new(_tiles, _files, _notDownloaded);
 
-        private static string Numbered(string label, int n, int count) =>
-            count == 1 ? label : string.Create(CultureInfo.InvariantCulture, $"{label} [{n}]");
+        private static bool IsImage(string path) => MimeTypes.IsImage(MimeTypes.ForPath(path));
+
+        /// <summary>n of a file named <c>output-&lt;n&gt;&lt;ext&gt;</c>, else null.</summary>
+        private static int? OutputNumber(string path)
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            return name.StartsWith("output-", StringComparison.Ordinal)
+                && int.TryParse(name.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        }
 
         /// <summary>
         /// Whether an output URL names an image by its extension. Replicate's file URLs carry one; a URL without
