@@ -63,6 +63,7 @@ internal sealed record OutputPreview(IReadOnlyList<PreviewTile> Tiles, IReadOnly
             var byNumber = result.LocalPaths
                 .Select(p => (Number: OutputNumber(p), Path: p))
                 .Where(f => f.Number is not null)
+                .DistinctBy(f => f.Number)
                 .ToDictionary(f => f.Number!.Value, f => f.Path);
             var shown = new List<(string? Path, string? Note)>();
             for (var n = 0; n < result.Urls.Count; n++)
