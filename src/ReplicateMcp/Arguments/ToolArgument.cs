@@ -37,9 +37,10 @@ internal sealed record BoolArgument(string Name, bool Default, string Descriptio
 /// <summary>
 /// A string of at most <see cref="MaxLength"/> characters. <see cref="Expected"/> completes "expected …" and
 /// "missing; give …" in messages. <see cref="Pattern"/> is for the schema only: whoever owns the syntax checks it
-/// with a message of its own.
+/// with a message of its own. <see cref="Default"/> (optional arguments) is shown in the schema; the reader applies it.
 /// </summary>
-internal sealed record StringArgument(string Name, int MaxLength, string Expected, string Description, bool IsRequired = true, int MinLength = 0, string? Pattern = null)
+internal sealed record StringArgument(string Name, int MaxLength, string Expected, string Description, bool IsRequired = true, int MinLength = 0, string? Pattern = null,
+    string? Default = null)
     : ToolArgument(Name, Description)
 {
     public override bool Required => IsRequired;
@@ -50,6 +51,7 @@ internal sealed record StringArgument(string Name, int MaxLength, string Expecte
         if (MinLength > 0) schema["minLength"] = MinLength;
         schema["maxLength"] = MaxLength;
         if (Pattern is not null) schema["pattern"] = Pattern;
+        if (Default is not null) schema["default"] = Default;
         return Described(schema);
     }
 }

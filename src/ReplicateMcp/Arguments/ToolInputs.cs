@@ -62,6 +62,15 @@ internal static class ToolInputs
     public static readonly StringArgument Query = new("query", 500, "search words such as \"upscale image\"", "Words describing the model, e.g. \"upscale image\".");
     public static readonly IntArgument Limit = new("limit", 1, 50, 10, "Models to return.");
 
+    // Local files
+    public static readonly StringArgument Folder = new("folder", 4096, "an absolute folder path, ~/… or a file:// URI",
+        "The folder to list (not its sub-folders): an absolute path, ~/… or a file:// URI inside the allowed folders. Leave it out to get the allowed folders.",
+        IsRequired: false);
+    public static readonly StringArgument FilePattern = new("pattern", 200, "a file-name pattern such as \"*.jpg\" (* and ? only)",
+        "File names to list, with * and ? as wildcards, e.g. \"*.jpg\"; case-insensitive.", IsRequired: false, MinLength: 1, Default: LocalFiles.FileLister.DefaultPattern);
+    public static readonly IntArgument FileLimit = new("limit", LocalFiles.FileLister.MinLimit, LocalFiles.FileLister.MaxLimit, LocalFiles.FileLister.DefaultLimit,
+        "Files to return at most (sorted by name); truncated says more matched.");
+
     public static readonly ArgumentSet BatchStart = new(Items, BatchConcurrency, BatchDownload, TimeoutPerItem, BatchTtl, BatchValidate, IdempotencyKey);
     public static readonly ArgumentSet BatchStatus = new(JobId, IncludeResults, BatchWait, Preview);
     public static readonly ArgumentSet BatchCancel = new(JobId);
@@ -72,4 +81,5 @@ internal static class ToolInputs
     public static readonly ArgumentSet GetPrediction = new(PredictionId, PredictionDownload, Preview);
     public static readonly ArgumentSet GetModelSchema = new(Model);
     public static readonly ArgumentSet SearchModels = new(Query, Limit);
+    public static readonly ArgumentSet ListFiles = new(Folder, FilePattern, FileLimit);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.LocalFiles;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
@@ -39,6 +40,9 @@ internal static class CoreServiceCollectionExtensions
             configuration.GetSection("Downloads").Bind(o);
             o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
         }).ValidateOnStart();
+
+        services.AddOptions<LocalFileOptions>().Bind(configuration.GetSection("LocalFiles")).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => AllowedFolders.FromOptions(sp.GetRequiredService<IOptions<DownloadOptions>>(), sp.GetRequiredService<IOptions<LocalFileOptions>>()));
 
         services.AddSingleton(sp => new SimulatedReplicateHandler(new SimulatorOptions
         {

@@ -3,12 +3,13 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Previews;
 using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel batches.</summary>
-internal sealed class BatchTools(JobService jobs, JobStatusWaiter waiter)
+internal sealed class BatchTools(JobService jobs, JobStatusWaiter waiter, PreviewBlocks previews)
 {
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
@@ -25,10 +26,11 @@ internal sealed class BatchTools(JobService jobs, JobStatusWaiter waiter)
         var id = args.Read(ToolInputs.JobId);
         var include = args.Read(ToolInputs.IncludeResults);
         var wait = args.Read(ToolInputs.BatchWait);
-        _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
+        var preview = args.Read(ToolInputs.Preview);
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "job_id", JobKind.Batch), wait, request, cancellationToken);
-        return ToolResults.Structured(JobViews.Batch(job), StatusSummary.Of(job, include), include ? [] : ["result"]);
+        var result = ToolResults.Structured(JobViews.Batch(job), StatusSummary.Of(job, include), include ? [] : ["result"]);
+        return preview ? await previews.AddAsync(result, OutputPreview.Of(job), PreviewBlocks.NotDownloadedHint(job), cancellationToken) : result;
     }
 
     public async Task<CallToolResult> CancelAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
+using ReplicateMcp.Previews;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Status;
 using ReplicateMcp.Jobs.Storage;
@@ -12,7 +13,7 @@ using ReplicateMcp.Jobs.Storage;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Jobs across kinds, and single predictions.</summary>
-internal sealed class JobTools(IJobStore store, IReplicateClient client, PredictionResultBuilder results, Microsoft.Extensions.Options.IOptions<ReplicateOptions> replicateOptions)
+internal sealed class JobTools(IJobStore store, IReplicateClient client, PredictionResultBuilder results, PreviewBlocks previews, Microsoft.Extensions.Options.IOptions<ReplicateOptions> replicateOptions)
 {
     public CallToolResult List(RequestContext<CallToolRequestParams> request)
     {
@@ -28,7 +29,7 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
         var args = ToolInputs.GetPrediction.Read(request.Params?.Arguments);
         var id = args.Read(ToolInputs.PredictionId);
         var download = args.Read(ToolInputs.PredictionDownload);
-        _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
+        var preview = args.Read(ToolInputs.Preview);
         if (id is not null && !PredictionIds.IsValid(id))
             args.Add($"prediction_id: {Templates.DisplayText.Quote(id)} given, expected letters and digits only (as in a batch item's prediction_id).");
         args.ThrowIfInvalid();
@@ -50,6 +51,10 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
             throw new McpException(ex.Message);
         }
         var result = await results.BuildAsync(prediction, download, $"predictions/{prediction.Id}", pending: !prediction.IsTerminal, cancellationToken);
-        return ToolResults.Structured(result, PredictionSummary.Of(result));
+        var answer = ToolResults.Structured(result, PredictionSummary.Of(result));
+        return preview
+            ? await previews.AddAsync(answer, OutputPreview.Of(result),
+                download ? "their download failed (see download_error)." : "call replicate_get_prediction again with download: true to see them.", cancellationToken)
+            : answer;
     }
 }

@@ -9,6 +9,9 @@ internal static class McpServiceCollectionExtensions
     public static IMcpServerBuilder AddReplicateMcpServer(this IServiceCollection services)
     {
         services.AddSingleton<JobStatusWaiter>();
+        services.AddSingleton<Previews.ContactSheetRenderer>();
+        services.AddSingleton<PreviewBlocks>();
+        services.AddSingleton<ClientAllowedFolders>();
         ToolDefinitions.AddToolClasses(services);
         return services
             .AddMcpServer(o =>

@@ -3,12 +3,13 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Previews;
 using ReplicateMcp.Status;
 
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel pipelines.</summary>
-internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter)
+internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter, PreviewBlocks previews)
 {
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
@@ -25,10 +26,11 @@ internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter)
         var id = args.Read(ToolInputs.PipelineId);
         var include = args.Read(ToolInputs.IncludeOutputs);
         var wait = args.Read(ToolInputs.PipelineWait);
-        _ = args.Read(ToolInputs.Preview); // accepted, no contact sheet yet (issue 14)
+        var preview = args.Read(ToolInputs.Preview);
         args.ThrowIfInvalid();
         var job = await waiter.WaitAsync(waiter.Find(id, "pipeline_id", JobKind.Pipeline), wait, request, cancellationToken);
-        return ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, include), include ? [] : ["result", "input"]);
+        var result = ToolResults.Structured(JobViews.Pipeline(job), StatusSummary.Of(job, include), include ? [] : ["result", "input"]);
+        return preview ? await previews.AddAsync(result, OutputPreview.Of(job), PreviewBlocks.NotDownloadedHint(job), cancellationToken) : result;
     }
 
     public async Task<CallToolResult> CancelAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ using ReplicateMcp.Arguments;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>
-/// The ten tools: name, title, description, hints, input schema (from <see cref="ToolInputs"/>), output schema
+/// The eleven tools: name, title, description, hints, input schema (from <see cref="ToolInputs"/>), output schema
 /// (from <see cref="ToolOutputSchemas"/>) and the tool-class method that answers. Each call gets its tool class
 /// from the request's services.
 /// </summary>
@@ -29,6 +29,7 @@ internal static class ToolDefinitions
         services.AddTransient<PipelineTools>();
         services.AddTransient<JobTools>();
         services.AddTransient<ModelTools>();
+        services.AddTransient<FileTools>();
     }
 
     public static IEnumerable<McpServerTool> All() =>
@@ -53,6 +54,8 @@ internal static class ToolDefinitions
             ToolInputs.GetModelSchema, ToolOutputSchemas.ModelSchema, (t, r, ct) => t.GetSchemaAsync(r, ct)),
         Define<ModelTools>("replicate_search_models", "Search Replicate models", ToolDescriptions.SearchModels, ReadsReplicate,
             ToolInputs.SearchModels, ToolOutputSchemas.ModelSearch, (t, r, ct) => t.SearchAsync(r, ct)),
+        Define<FileTools>("replicate_list_files", "List local files that can be sent as inputs", ToolDescriptions.ListFiles, Reads,
+            ToolInputs.ListFiles, ToolOutputSchemas.FileListing, (t, r, ct) => t.ListAsync(r, ct)),
     ];
 
     private static DefinedTool Define<TTools>(string name, string title, string description, ToolAnnotations hints,

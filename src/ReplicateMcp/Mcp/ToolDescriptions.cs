@@ -62,4 +62,11 @@ internal static class ToolDescriptions
     public const string SearchModels =
         "Search Replicate's public models by words (e.g. \"upscale image\", \"remove background\", \"llama\") and get their full ids " +
         "(owner/name), descriptions, run counts and whether they are official. Use the ids with replicate_get_model_schema and the start tools.";
+
+    public const string ListFiles =
+        "List the files of a folder on this machine that may be sent to Replicate as model inputs: path, size, modified time and MIME type. " +
+        "Use it to find local photos, scans or audio when the user names a folder (\"the photos in ~/shop\") and you have no other way to see files; " +
+        "then put each path as the model's input (e.g. {\"image\": \"/home/me/shop/a.jpg\"}) in replicate_batch_start or replicate_pipeline_start: the server sends the file. " +
+        "Only the allowed folders can be listed or sent (the download folder, REPLICATE_MCP_INPUT_DIRS and the client's roots); hidden files are left out. " +
+        "Call it without folder to get the allowed folders. Lists one folder, not its sub-folders; pattern filters names (\"*.jpg\"), limit caps the count.";
 }

@@ -13,6 +13,7 @@ namespace ReplicateMcp.Mcp;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ModelSchemaView))]
 [JsonSerializable(typeof(ModelSearchView))]
+[JsonSerializable(typeof(LocalFiles.FileListing))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class ToolJsonContext : JsonSerializerContext;
 

@@ -109,6 +109,17 @@ internal static class ToolOutputSchemas
          "required": ["models"], "additionalProperties": false}
         """);
 
+    public static readonly JsonElement FileListing = Parse($$"""
+        {"type": "object", "properties": {
+          "folder": {"type": ["string", "null"], "description": "The folder listed (links resolved); null when no folder was given."},
+          "files": {"type": "array", "items": {"type": "object", "properties": {
+            "path": {"type": "string"}, "size": {{Count}}, "modified_at": {"type": "string"}, "mime_type": {"type": "string"}
+          }, "required": ["path", "size", "modified_at", "mime_type"], "additionalProperties": false} },
+          "truncated": {"type": "boolean", "description": "More files matched than limit."},
+          "allowed_folders": {{Strings}}
+        }, "required": ["folder", "files", "truncated", "allowed_folders"], "additionalProperties": false}
+        """);
+
     private static JsonElement Parse(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -31,8 +31,8 @@ internal sealed class PreviewThumbnail : IDisposable
     {
         switch (tile.Status)
         {
-            case PreviewTileStatus.Failed: return new(null, "failed", []);
-            case PreviewTileStatus.Missing: return new(null, "missing", []);
+            case PreviewTileStatus.Failed: return new(null, tile.Note ?? "failed", []);
+            case PreviewTileStatus.Missing: return new(null, tile.Note ?? "missing", []);
         }
 
         if (tile.FilePath is not { } path || !File.Exists(path))
@@ -57,12 +57,27 @@ internal sealed class PreviewThumbnail : IDisposable
             var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
             if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
                 return new(null, "unreadable", []);
-            return new(SKImage.FromBitmap(bitmap), null, []);
+            return new(Shrink(bitmap, size), null, []);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
             return new(null, "unreadable", []);
         }
+    }
+
+    /// <summary>
+    /// The decoded picture at most <paramref name="size"/> px on its longer side. Only JPEG and WebP decode
+    /// scaled: a PNG arrives whole, and a sheet of 100 full-size PNGs kept whole would hold gigabytes.
+    /// </summary>
+    private static SKImage Shrink(SKBitmap bitmap, int size)
+    {
+        var longer = Math.Max(bitmap.Width, bitmap.Height);
+        if (longer <= size)
+            return SKImage.FromBitmap(bitmap);
+        var scale = (float)size / longer;
+        var info = new SKImageInfo(Math.Max(1, (int)Math.Round(bitmap.Width * scale)), Math.Max(1, (int)Math.Round(bitmap.Height * scale)), SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var small = bitmap.Resize(info, new SKSamplingOptions(SKCubicResampler.Mitchell));
+        return small is null ? SKImage.FromBitmap(bitmap) : SKImage.FromBitmap(small);
     }
 
     public void DrawInto(SKCanvas canvas, SKRect box, SKFont font)

@@ -15,6 +15,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         "replicate_batch_start", "replicate_batch_status", "replicate_batch_cancel",
         "replicate_pipeline_start", "replicate_pipeline_status", "replicate_pipeline_cancel",
         "replicate_list_jobs", "replicate_get_model_schema", "replicate_search_models", "replicate_get_prediction",
+        "replicate_list_files",
     ];
 
     private readonly ReplicateFake _fake = new();
@@ -65,7 +66,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
 
     [Fact]
-    public async Task ToolsList_ListsTheTenContractToolsWithOutputSchemas()
+    public async Task ToolsList_ListsTheElevenContractToolsWithOutputSchemas()
     {
         var client = await StartServerAsync();
 

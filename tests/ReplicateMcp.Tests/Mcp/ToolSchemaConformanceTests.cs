@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
+using ReplicateMcp.Downloads;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Mcp;
@@ -36,7 +39,8 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
 
         // Running: one item in flight, one queued.
         foreach (var include in new[] { "true", "false" })
-            await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}}""");
+            foreach (var preview in new[] { "false", "true" })
+                await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}, "preview": {{preview}}}""");
 
         first.Succeed("https://replicate.delivery/fake/a.png");
         (await _mcp.Api.NextHeldAsync(CT)).Fail("NSFW content detected");
@@ -45,11 +49,13 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
         // Finished (partial: a succeeded and a failed item), with and without results, with and without waiting.
         foreach (var include in new[] { "true", "false" })
             foreach (var wait in new[] { 0, 50 })
-                await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}, "wait_seconds": {{wait}}}""");
+                foreach (var preview in new[] { "false", "true" })
+                    await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}, "wait_seconds": {{wait}}, "preview": {{preview}}}""");
         await CallValidAsync("replicate_batch_cancel", $$"""{"job_id": "{{jobId}}"}""");
         await CallValidAsync("replicate_list_jobs", "{}");
         await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.Id}}"}""");
         await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.Id}}", "download": false}""");
+        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.Id}}", "download": false, "preview": true}""");
     }
 
     [Fact]
@@ -96,7 +102,7 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
         foreach (var include in new[] { "true", "false" })
             foreach (var wait in new[] { 0, 50 })
             {
-                var status = await CallValidAsync("replicate_pipeline_status", $$"""{"pipeline_id": "{{id}}", "include_outputs": {{include}}, "wait_seconds": {{wait}}}""");
+                var status = await CallValidAsync("replicate_pipeline_status", $$"""{"pipeline_id": "{{id}}", "include_outputs": {{include}}, "wait_seconds": {{wait}}, "preview": {{(wait == 0 ? "false" : "true")}}}""");
                 Assert.Equal("skipped", status.GetProperty("steps")[2].GetProperty("status").GetString());
             }
         await CallValidAsync("replicate_pipeline_cancel", $$"""{"pipeline_id": "{{id}}"}""");
@@ -139,9 +145,25 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListFiles_WithAndWithoutFolder_AnswersMatchOutputSchema()
+    {
+        var downloads = _mcp.Core.Services.GetRequiredService<IOptions<DownloadOptions>>().Value.DownloadDirectory;
+        Directory.CreateDirectory(downloads);
+        foreach (var name in new[] { "a.png", "b.webp", "c.txt" }) await File.WriteAllTextAsync(Path.Combine(downloads, name), "x", CT);
+        var folder = JsonSerializer.Serialize(downloads);
+
+        await CallValidAsync("replicate_list_files", "{}");
+        await CallValidAsync("replicate_list_files", $$"""{"folder": {{folder}}}""");
+        var truncated = await CallValidAsync("replicate_list_files", $$"""{"folder": {{folder}}, "pattern": "*.*", "limit": 1}""");
+        await CallValidAsync("replicate_list_files", $$"""{"folder": {{folder}}, "pattern": "*.none"}""");
+
+        Assert.True(truncated.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
     public void ListTools_EveryInputAndOutputSchema_IsValidJsonSchema()
     {
-        Assert.Equal(10, _tools.Count);
+        Assert.Equal(11, _tools.Count);
         foreach (var (name, tool) in _tools)
         {
             AssertValidSchema(name + " inputSchema", tool.InputSchema);

@@ -25,7 +25,7 @@ public sealed class ToolsTests : IAsyncLifetime
 
         Assert.Equal(
             ["replicate_batch_cancel", "replicate_batch_start", "replicate_batch_status", "replicate_get_model_schema", "replicate_get_prediction",
-             "replicate_list_jobs", "replicate_pipeline_cancel", "replicate_pipeline_start", "replicate_pipeline_status", "replicate_search_models"],
+             "replicate_list_files", "replicate_list_jobs", "replicate_pipeline_cancel", "replicate_pipeline_start", "replicate_pipeline_status", "replicate_search_models"],
             tools.Keys.Order(StringComparer.Ordinal));
         Assert.All(tools.Values, t =>
         {
@@ -36,7 +36,8 @@ public sealed class ToolsTests : IAsyncLifetime
             Assert.Equal("object", t.InputSchema.GetProperty("type").GetString());
         });
 
-        string[] readOnly = ["replicate_batch_status", "replicate_pipeline_status", "replicate_list_jobs", "replicate_get_model_schema", "replicate_search_models", "replicate_get_prediction"];
+        string[] readOnly = ["replicate_batch_status", "replicate_pipeline_status", "replicate_list_jobs", "replicate_get_model_schema", "replicate_search_models", "replicate_get_prediction",
+            "replicate_list_files"];
         Assert.All(tools, p => Assert.Equal(readOnly.Contains(p.Key), p.Value.Annotations?.ReadOnlyHint == true));
 
         AssertArray(tools["replicate_batch_start"], "items", 1, 50);
@@ -65,6 +66,9 @@ public sealed class ToolsTests : IAsyncLifetime
         AssertRequired(tools["replicate_pipeline_cancel"], "pipeline_id");
         AssertInt(tools["replicate_search_models"], "limit", 1, 50, 10);
         AssertRequired(tools["replicate_search_models"], "query");
+        AssertInt(tools["replicate_list_files"], "limit", 1, 500, 100);
+        Assert.Equal("*", tools["replicate_list_files"].InputSchema.GetProperty("properties").GetProperty("pattern").GetProperty("default").GetString());
+        Assert.False(tools["replicate_list_files"].InputSchema.TryGetProperty("required", out _));
         AssertRequired(tools["replicate_get_model_schema"], "model");
         AssertBool(tools["replicate_get_prediction"], "download", false);
         AssertRequired(tools["replicate_get_prediction"], "prediction_id");
