@@ -41,7 +41,8 @@ internal static class CoreServiceCollectionExtensions
             o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
         }).ValidateOnStart();
 
-        services.AddOptions<LocalFileOptions>().Bind(configuration.GetSection("LocalFiles")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LocalFileOptions>().Bind(configuration.GetSection("LocalFiles")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LocalFileOptions>, LocalFileOptionsValidator>();
         services.TryAddSingleton(sp => AllowedFolders.FromOptions(sp.GetRequiredService<IOptions<DownloadOptions>>(), sp.GetRequiredService<IOptions<LocalFileOptions>>()));
 
         services.AddSingleton(sp => new SimulatedReplicateHandler(new SimulatorOptions
