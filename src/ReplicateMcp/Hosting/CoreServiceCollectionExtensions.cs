@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.LocalFiles;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
@@ -34,6 +35,7 @@ internal static class CoreServiceCollectionExtensions
             configuration.GetSection("Downloads").Bind(o);
             o.ApiBaseUrl = replicate.Value.NormalizedBaseUrl;
         }).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LocalFileOptions>().Bind(configuration.GetSection("LocalFiles")).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp => new SimulatedReplicateHandler(new SimulatorOptions
         {
@@ -64,6 +66,8 @@ internal static class CoreServiceCollectionExtensions
         });
         services.AddSingleton<InMemoryJobStore>();
         services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<InMemoryJobStore>());
+        services.AddSingleton(sp => AllowedFolders.FromOptions(sp.GetRequiredService<IOptions<DownloadOptions>>(), sp.GetRequiredService<IOptions<LocalFileOptions>>()));
+        services.AddSingleton<InputFileSender>();
         services.AddSingleton<StepInputPreparer>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<JobRegistry>();

@@ -55,6 +55,8 @@ internal sealed record Job
     public string? Note { get; init; }
     /// <summary>The process that runs it (for a shared state dir).</summary>
     public JobOwner? Owner { get; init; }
+    /// <summary>The client's roots at start (<c>file://</c> URIs): kept so items started later, or resumed, obey the same file rules.</summary>
+    public ImmutableArray<string> ClientRoots { get; init; } = [];
     public ImmutableArray<JobItem> Items { get; init; } = [];
 
     [JsonIgnore]

@@ -6,7 +6,10 @@ namespace ReplicateMcp.Jobs;
 internal sealed record ItemSpec(string? StepId, string Model, JsonElement Input, IReadOnlyList<string>? DependsOn = null);
 
 /// <summary>What a start tool (or <c>replicate-mcp run</c>) asks for.</summary>
-internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings);
+/// <param name="ClientRoots">
+/// The MCP client's roots (<c>file://</c> URIs) when it declares any: extra folders whose files may be sent (CONTRACT §8).
+/// </param>
+internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings, IReadOnlyList<string>? ClientRoots = null);
 
 /// <summary>A started job and the message for the caller.</summary>
 internal sealed record StartOutcome(Job Job, string Message);
