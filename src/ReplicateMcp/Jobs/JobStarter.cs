@@ -131,14 +131,16 @@ internal sealed partial class JobStarter(
         for (var i = 0; i < spec.Items.Count; i++)
         {
             var input = spec.Items[i].Input;
-            if (!LocalFileInputs.MentionsLocalPath(input)) continue;
+            var mentionsPath = LocalFileInputs.MentionsLocalPath(input);
             JsonObject? schema = null;
             if (models[i] is { } model && schemas.TryGetValue(model.ToString(), out var lookup))
             {
                 schema = lookup.Schema;
-                if (schema is null && (lookup.SkipReason ?? (spec.Settings.Validate ? null : lookup.Error)) is { } reason)
+                if (mentionsPath && schema is null && (lookup.SkipReason ?? (spec.Settings.Validate ? null : lookup.Error)) is { } reason)
                     withoutSchema.TryAdd(model.ToString(), reason);
             }
+            // Without a path in it, only a plain string in a file property can break a rule, which needs the schema.
+            if (!mentionsPath && schema is null) continue;
             problems.AddRange(JobFileInputs.Scan(input, $"{Name(spec, i)}.input", schema, folders, leaveTemplates: spec.Kind == JobKind.Pipeline).Problems);
         }
         foreach (var (model, reason) in withoutSchema)
