@@ -45,6 +45,8 @@ internal sealed record Job
 {
     public const int FormatVersion = 1;
 
+    private readonly ImmutableArray<string> _clientRoots = [];
+
     public int Version { get; init; } = FormatVersion;
     public string Id { get; init; } = "";
     public JobKind Kind { get; init; }
@@ -56,7 +58,8 @@ internal sealed record Job
     /// <summary>The process that runs it (for a shared state dir).</summary>
     public JobOwner? Owner { get; init; }
     /// <summary>The client's roots at start (<c>file://</c> URIs): kept so items started later, or resumed, obey the same file rules.</summary>
-    public ImmutableArray<string> ClientRoots { get; init; } = [];
+    /// <remarks>Job files written before roots were kept have none: the source-generated reader leaves the array default.</remarks>
+    public ImmutableArray<string> ClientRoots { get => _clientRoots.IsDefault ? [] : _clientRoots; init => _clientRoots = value; }
     public ImmutableArray<JobItem> Items { get; init; } = [];
 
     [JsonIgnore]

@@ -250,4 +250,13 @@ public sealed class LocalFileJobTests : IAsyncDisposable
         Assert.Equal(ItemStatus.Succeeded, job.Items[0].Status);
         Assert.StartsWith("data:image/png;base64,", Assert.Single(_core.Api.Creates).Input.GetProperty("image").GetString());
     }
+
+    [Fact]
+    public void JobFile_WrittenBeforeRootsWereKept_ReadsWithNoRootsAndWritesAgain()
+    {
+        var job = JsonSerializer.Deserialize("""{"version": 1, "id": "b_old", "kind": "batch", "items": []}""", ReplicateMcp.Jobs.Storage.JobsJsonContext.Default.Job)!;
+
+        Assert.Empty(job.ClientRoots);
+        Assert.Contains("\"client_roots\":[]", JsonSerializer.Serialize(job, ReplicateMcp.Jobs.Storage.JobsJsonContext.Default.Job));
+    }
 }
