@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using ReplicateMcp.LocalFiles;
 using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
@@ -18,7 +19,7 @@ internal sealed record PreparedInput(JsonElement Input, string? Error, JsonEleme
 /// dependencies and the resolved values checked against the model's schema; then the local files named in it
 /// (CONTRACT §8) are sent — inline or uploaded — and replaced by what Replicate is given.
 /// </summary>
-internal sealed class StepInputPreparer(ModelCatalog catalog, AllowedFolders allowedFolders, InputFileSender files)
+internal sealed partial class StepInputPreparer(ModelCatalog catalog, AllowedFolders allowedFolders, InputFileSender files, ILogger<StepInputPreparer> logger)
 {
     public async Task<PreparedInput> PrepareAsync(Job job, JobItem item, CancellationToken cancellationToken)
     {
@@ -42,6 +43,7 @@ internal sealed class StepInputPreparer(ModelCatalog catalog, AllowedFolders all
         try
         {
             var sent = await files.ReplaceAsync(input, scan.Files, cancellationToken);
+            LogSent(job.Id, where, scan.Files.Count, files.InlinedCount, files.UploadCount);
             return new PreparedInput(sent, null, ShownInput.Of(sent, scan.Files));
         }
         catch (LocalFileSendException ex)
@@ -92,4 +94,7 @@ internal sealed class StepInputPreparer(ModelCatalog catalog, AllowedFolders all
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Where}: {Count} local file(s) sent (this process so far: {Inlined} inline, {Uploaded} uploaded)")]
+    private partial void LogSent(string jobId, string where, int count, int inlined, int uploaded);
 }

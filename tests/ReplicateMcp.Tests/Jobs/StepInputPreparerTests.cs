@@ -21,7 +21,7 @@ public sealed class StepInputPreparerTests
     {
         var time = new FakeTimeProvider(ExecCoreHarness.Start);
         return new(new ModelCatalog(_api, time), new AllowedFolders([Path.GetTempPath()], new LocalFileOptions().MaxFileBytes),
-            new InputFileSender(_api, Options.Create(new LocalFileOptions()), time));
+            new InputFileSender(_api, Options.Create(new LocalFileOptions()), time), Microsoft.Extensions.Logging.Abstractions.NullLogger<StepInputPreparer>.Instance);
     }
 
     /// <summary>gen succeeded with one URL; "up" (acme/flux) waits on it with <paramref name="upInput"/>.</summary>
