@@ -8,7 +8,7 @@ using ReplicateMcp.Status;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel batches.</summary>
-internal sealed class BatchTools(JobService jobs, JobStatusWaiter waiter, ClientRoots roots)
+internal sealed class BatchTools(JobService jobs, JobStatusWaiter waiter, ClientRootsReader roots)
 {
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ internal static class McpServiceCollectionExtensions
     public static IMcpServerBuilder AddReplicateMcpServer(this IServiceCollection services)
     {
         services.AddSingleton<JobStatusWaiter>();
-        services.AddSingleton<ClientRoots>();
+        services.AddSingleton<ClientRootsReader>();
         ToolDefinitions.AddToolClasses(services);
         return services
             .AddMcpServer(o =>

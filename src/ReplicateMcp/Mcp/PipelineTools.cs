@@ -8,7 +8,7 @@ using ReplicateMcp.Status;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel pipelines.</summary>
-internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter, ClientRoots roots)
+internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter, ClientRootsReader roots)
 {
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace ReplicateMcp.Mcp;
 /// inputs (CONTRACT §8). A client without the roots capability is not asked; one that does not answer in time, or
 /// answers with an error, adds no folders — the start goes on with the configured ones.
 /// </summary>
-internal sealed partial class ClientRoots(TimeProvider time, ILogger<ClientRoots> logger)
+internal sealed partial class ClientRootsReader(TimeProvider time, ILogger<ClientRootsReader> logger)
 {
     private static readonly TimeSpan AnswerTime = TimeSpan.FromSeconds(10);
 
