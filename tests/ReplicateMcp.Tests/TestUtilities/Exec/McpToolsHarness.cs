@@ -33,14 +33,15 @@ internal sealed class McpToolsHarness : IAsyncDisposable
 
     public McpClient Client { get; private set; } = null!;
 
-    public static async Task<McpToolsHarness> StartAsync(bool withToken = true)
+    /// <param name="clientOptions">The client's capabilities and handlers, e.g. roots.</param>
+    public static async Task<McpToolsHarness> StartAsync(bool withToken = true, McpClientOptions? clientOptions = null)
     {
         var harness = new McpToolsHarness(withToken);
         var server = harness.Core.Services.GetRequiredService<McpServer>();
         harness._serverTask = server.RunAsync(harness._stop.Token);
         harness.Client = await McpClient.CreateAsync(
             new StreamClientTransport(harness._clientToServer.Writer.AsStream(), harness._serverToClient.Reader.AsStream(), NullLoggerFactory.Instance),
-            cancellationToken: TestContext.Current.CancellationToken);
+            clientOptions, cancellationToken: TestContext.Current.CancellationToken);
         return harness;
     }
 
