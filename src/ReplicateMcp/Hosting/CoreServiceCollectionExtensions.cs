@@ -74,6 +74,7 @@ internal static class CoreServiceCollectionExtensions
         });
         services.AddSingleton<InMemoryJobStore>();
         services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<InMemoryJobStore>());
+        services.AddSingleton<InputFileSender>();
         services.AddSingleton<StepInputPreparer>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<JobRegistry>();

@@ -46,6 +46,8 @@ internal sealed record Job
     /// <summary>2: ownership by owner lock (<see cref="OwnerId"/>) and the backend recorded. A format-1 server leaves such files alone.</summary>
     public const int FormatVersion = 2;
 
+    private readonly ImmutableArray<string> _clientRoots = [];
+
     public int Version { get; init; } = FormatVersion;
     public string Id { get; init; } = "";
     public JobKind Kind { get; init; }
@@ -62,6 +64,9 @@ internal sealed record Job
     public string? Backend { get; init; }
     /// <summary>The start's <c>idempotency_key</c>, so a repeated start finds this job, also after a restart.</summary>
     public string? IdempotencyKey { get; init; }
+    /// <summary>The client's roots at start (<c>file://</c> URIs): kept so items started later, or resumed, obey the same file rules.</summary>
+    /// <remarks>Job files written before roots were kept have none: the source-generated reader leaves the array default.</remarks>
+    public ImmutableArray<string> ClientRoots { get => _clientRoots.IsDefault ? [] : _clientRoots; init => _clientRoots = value; }
     public ImmutableArray<JobItem> Items { get; init; } = [];
 
     [JsonIgnore]

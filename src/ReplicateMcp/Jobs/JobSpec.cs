@@ -7,7 +7,10 @@ internal sealed record ItemSpec(string? StepId, string Model, JsonElement Input,
 
 /// <summary>What a start tool (or <c>replicate-mcp run</c>) asks for.</summary>
 /// <param name="IdempotencyKey">A repeated start with the same key and kind returns the kept job instead of starting another.</param>
-internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings, string? IdempotencyKey = null);
+/// <param name="ClientRoots">
+/// The MCP client's roots (<c>file://</c> URIs) when it declares any: extra folders whose files may be sent (CONTRACT §8).
+/// </param>
+internal sealed record JobSpec(JobKind Kind, IReadOnlyList<ItemSpec> Items, JobSettings Settings, string? IdempotencyKey = null, IReadOnlyList<string>? ClientRoots = null);
 
 /// <summary>A started job and the message for the caller.</summary>
 internal sealed record StartOutcome(Job Job, string Message);

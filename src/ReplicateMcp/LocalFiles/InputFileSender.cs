@@ -68,6 +68,7 @@ internal sealed class InputFileSender(IReplicateClient client, IOptions<LocalFil
     /// <summary>
     /// <paramref name="input"/> with every file of <paramref name="files"/> replaced by what <see cref="SendAsync"/> gives.
     /// </summary>
+    /// <exception cref="LocalFileSendException">A file could not be read or uploaded; the message names it and where it was.</exception>
     public async Task<JsonElement> ReplaceAsync(JsonElement input, IReadOnlyList<LocalFileReference> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -77,7 +78,16 @@ internal sealed class InputFileSender(IReplicateClient client, IOptions<LocalFil
         var root = JsonNode.Parse(input.GetRawText())!;
         foreach (var reference in files)
         {
-            var sent = await SendAsync(reference.File, cancellationToken);
+            string sent;
+            try
+            {
+                sent = await SendAsync(reference.File, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new LocalFileSendException($"{reference.JsonPath}: '{reference.Given}' could not be sent ({ex.Message}).", ex);
+            }
+
             var parent = root;
             for (var i = 0; i < reference.Location.Count - 1; i++)
                 parent = Step(parent, reference.Location[i]);
@@ -123,3 +133,6 @@ internal sealed class InputFileSender(IReplicateClient client, IOptions<LocalFil
         }
     }
 }
+
+/// <summary>A local file of an input could not be read or uploaded when its item started: that item fails with this message.</summary>
+internal sealed class LocalFileSendException(string message, Exception inner) : Exception(message, inner);

@@ -98,6 +98,18 @@ internal static class LocalFileInputs
         }
     }
 
+    /// <summary>
+    /// Whether any string in <paramref name="input"/> is written as a local path (absolute, <c>~/…</c>, <c>file:</c>):
+    /// only then is a model's schema worth fetching to tell files from text when validation is off.
+    /// </summary>
+    public static bool MentionsLocalPath(JsonElement input) => input.ValueKind switch
+    {
+        JsonValueKind.String => LocalPath.LooksLikePath(input.GetString()!),
+        JsonValueKind.Array => input.EnumerateArray().Any(MentionsLocalPath),
+        JsonValueKind.Object => input.EnumerateObject().Any(p => MentionsLocalPath(p.Value)),
+        _ => false,
+    };
+
     /// <summary>Values Replicate fetches or decodes itself.</summary>
     public static bool IsRemote(string text) =>
         text.StartsWith("http://", StringComparison.OrdinalIgnoreCase)

@@ -12,6 +12,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<Previews.ContactSheetRenderer>();
         services.AddSingleton<PreviewBlocks>();
         services.AddSingleton<ClientAllowedFolders>();
+        services.AddSingleton<ClientRootsReader>();
         ToolDefinitions.AddToolClasses(services);
         return services
             .AddMcpServer(o =>

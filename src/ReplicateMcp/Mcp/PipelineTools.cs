@@ -9,11 +9,12 @@ using ReplicateMcp.Status;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Start, follow and cancel pipelines.</summary>
-internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter, PreviewBlocks previews)
+internal sealed class PipelineTools(JobService jobs, JobStatusWaiter waiter, PreviewBlocks previews, ClientRootsReader roots)
 {
     public async Task<CallToolResult> StartAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var spec = JobSpecReader.ReadPipeline(request.Params?.Arguments);
+        var read = JobSpecReader.ReadPipeline(request.Params?.Arguments);
+        var spec = read with { ClientRoots = await roots.ReadAsync(request.Server, cancellationToken) };
         StartOutcome started;
         try { started = await jobs.StartAsync(spec, cancellationToken); }
         catch (JobStartException ex) { throw new McpException(JobService.RefusalText(ex)); }

@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.LocalFiles;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.Schemas;
 using ReplicateMcp.Tests.TestUtilities.Exec;
@@ -15,7 +17,12 @@ public sealed class StepInputPreparerTests
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
-    private StepInputPreparer Preparer() => new(new ModelCatalog(_api, new FakeTimeProvider(ExecCoreHarness.Start)));
+    private StepInputPreparer Preparer()
+    {
+        var time = new FakeTimeProvider(ExecCoreHarness.Start);
+        return new(new ModelCatalog(_api, time), new AllowedFolders([Path.GetTempPath()], new LocalFileOptions().MaxFileBytes),
+            new InputFileSender(_api, Options.Create(new LocalFileOptions()), time), Microsoft.Extensions.Logging.Abstractions.NullLogger<StepInputPreparer>.Instance);
+    }
 
     /// <summary>gen succeeded with one URL; "up" (acme/flux) waits on it with <paramref name="upInput"/>.</summary>
     private static Job GenThenUp(string upInput, bool validate = true) => new()

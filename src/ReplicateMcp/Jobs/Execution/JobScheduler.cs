@@ -132,7 +132,7 @@ internal sealed partial class JobScheduler(
         var request = new PredictionRequest(ParseModel(item.Model), prepared.Input, TimeSpan.FromMilliseconds(job.Settings.TimeoutMs), job.Settings.Download, $"{job.Id}/{item.Key}");
         return item is { Status: ItemStatus.Running, PredictionId: { } predictionId }
             ? await runner.FollowAsync(predictionId, request, (item.StartedAt ?? time.GetUtcNow()) + request.Timeout, canceled, stopping)
-            : await runner.RunAsync(request, new ItemProgress(store, time, job.Id, item.Index, prepared.Input), canceled, stopping);
+            : await runner.RunAsync(request, new ItemProgress(store, time, job.Id, item.Index, prepared.Shown ?? prepared.Input), canceled, stopping);
     }
 
     /// <summary>

@@ -21,7 +21,9 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
 
     private readonly string _downloads = Path.Combine(Path.GetTempPath(), "rmcp-exec-" + Guid.NewGuid().ToString("N"));
 
-    public ExecCoreHarness(bool withToken = true, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
+    /// <param name="extraSettings">Configuration entries added to (or replacing) the defaults, e.g. <c>LocalFiles:InputDirectories:0</c>.</param>
+    public ExecCoreHarness(bool withToken = true, TimeProvider? time = null, Action<IServiceCollection>? configure = null,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         Time = time ?? new FakeTimeProvider(Start);
         var settings = new Dictionary<string, string?>
@@ -30,6 +32,7 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
             ["Downloads:DownloadDirectory"] = _downloads,
         };
         if (withToken) settings["Replicate:ApiToken"] = "r8_fake_token_for_tests";
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var services = new ServiceCollection();
@@ -55,6 +58,9 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
     public JobStarter Starter => Services.GetRequiredService<JobStarter>();
 
     public JobRegistry Executor => Services.GetRequiredService<JobRegistry>();
+
+    /// <summary>Where downloads land (an allowed folder for local file inputs).</summary>
+    public string DownloadDirectory => _downloads;
 
     public IJobStore Store => Services.GetRequiredService<IJobStore>();
 

@@ -147,8 +147,23 @@ internal sealed class FakeReplicateApi : IReplicateClient
     public Task<IReadOnlyList<ModelInfo>> SearchModelsAsync(string query, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo { Owner = "black-forest-labs", Name = "flux-schnell", IsOfficial = true, RunCount = 1 }]);
 
-    public Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This fake serves predictions only.");
+    /// <summary>Every <c>POST /files</c> the fake received: file name, content type and size.</summary>
+    public ConcurrentQueue<(string FileName, string ContentType, int Size)> Uploads { get; } = new();
+
+    /// <summary>When it gives an exception for a file name, that upload throws it (after being counted).</summary>
+    public Func<string, Exception?> UploadFault { get; set; } = _ => null;
+
+    public Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken)
+    {
+        Uploads.Enqueue((fileName, contentType, content.Length));
+        if (UploadFault(fileName) is { } fault) return Task.FromException<UploadedFile>(fault);
+        var id = $"file{Uploads.Count}";
+        return Task.FromResult(new UploadedFile
+        {
+            Id = id, Name = fileName, ContentType = contentType, Size = content.Length,
+            Urls = new UploadedFileUrls($"https://api.replicate.com/v1/files/{id}"),
+        });
+    }
 
     /// <summary>Awaits the next held create.</summary>
     public ValueTask<HeldCreate> NextHeldAsync(CancellationToken cancellationToken) => Held.Reader.ReadAsync(cancellationToken);
