@@ -69,6 +69,8 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<JobRegistry>();
         services.AddSingleton<JobStarter>();
         services.AddSingleton<JobService>();
+        services.AddSingleton<JobFinder>();
+        services.AddSingleton<JobWaiter>();
         services.TryAddSingleton(JobOwner.Current());
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();

@@ -5,9 +5,9 @@ namespace ReplicateMcp.Jobs;
 
 /// <summary>
 /// What the tools and <c>replicate-mcp run</c> do with jobs, free of MCP: start (and the text of a refusal),
-/// cancel and settle. Looking a job up (own or another process's) and waiting still live in Mcp/JobStatusWaiter.
+/// cancel and settle. Looking a job up (own or another process's) is <see cref="JobFinder"/>; waiting, <see cref="JobWaiter"/>.
 /// </summary>
-internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobStore store)
+internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobStore store, TimeProvider time)
 {
     /// <summary>How long a cancel waits for in-flight cancels to reach Replicate, so the answer shows them.</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
@@ -25,7 +25,7 @@ internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobS
     public async Task<Job> CancelAsync(Job job, CancellationToken cancellationToken)
     {
         var canceled = await registry.CancelAsync(job.Id, cancellationToken) ?? job;
-        await Task.WhenAny(registry.WhenStoppedAsync(job.Id), Task.Delay(SettleTime, cancellationToken));
+        await Task.WhenAny(registry.WhenStoppedAsync(job.Id), Task.Delay(SettleTime, time, cancellationToken));
         return store.Get(job.Id) ?? canceled;
     }
 }

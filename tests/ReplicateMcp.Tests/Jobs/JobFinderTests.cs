@@ -1,32 +1,29 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using ModelContextProtocol;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Mcp;
-using ReplicateMcp.Tests.Jobs;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Tests.Mcp;
+namespace ReplicateMcp.Tests.Jobs;
 
 /// <summary>Contract §6: with a shared state directory, a server may read the jobs another server owns, not change them.</summary>
-public sealed class JobStatusWaiterTests : IDisposable
+public sealed class JobFinderTests : IDisposable
 {
     private readonly TempDirectory _state = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly JsonFileJobPersistence _persistence;
     private readonly InMemoryJobStore _store;
-    private readonly JobStatusWaiter _sut;
+    private readonly JobFinder _sut;
 
     /// <summary>The test process plays the other server: it is alive, and its start time is real.</summary>
     private static readonly JobOwner LiveOther = JobOwner.Current();
 
-    public JobStatusWaiterTests()
+    public JobFinderTests()
     {
         _persistence = new JsonFileJobPersistence(_state.Path, TimeSpan.Zero, _time, NullLogger<JsonFileJobPersistence>.Instance);
         _store = new InMemoryJobStore(_time, new RecordingJobPersistence(), Options.Create(new JobStoreOptions()));
-        _sut = new JobStatusWaiter(_store, _persistence, new JobOwner(LiveOther.ProcessId + 1, LiveOther.ProcessStartedAt), _time);
+        _sut = new JobFinder(_store, _persistence, new JobOwner(LiveOther.ProcessId + 1, LiveOther.ProcessStartedAt), _time);
     }
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
@@ -52,6 +49,18 @@ public sealed class JobStatusWaiterTests : IDisposable
     }
 
     [Fact]
+    public async Task Find_ForeignJobWithItsOwnNote_KeepsThatNoteBesideTheOwnerNote()
+    {
+        var job = JobTestData.Batch(_time.GetUtcNow(), items: 1) with { Owner = LiveOther, Note = "Resumed after a restart." };
+        await _persistence.SaveAsync(job, durable: true, CT);
+
+        var found = _sut.Find(job.Id, "job_id", JobKind.Batch);
+
+        Assert.Contains($"process {LiveOther.ProcessId} runs this job", found.Note, StringComparison.Ordinal);
+        Assert.Contains("Resumed after a restart.", found.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Find_JobWhoseOwnerStopped_NoteSaysTheNextServerResumesIt()
     {
         var saved = await SaveForeignAsync(LiveOther with { ProcessStartedAt = LiveOther.ProcessStartedAt.AddHours(-3) });
@@ -66,7 +75,7 @@ public sealed class JobStatusWaiterTests : IDisposable
     {
         var saved = await SaveForeignAsync(LiveOther);
 
-        var ex = Assert.Throws<McpException>(() => _sut.FindOwn(saved.Id, "job_id", JobKind.Batch));
+        var ex = Assert.Throws<JobLookupException>(() => _sut.FindOwn(saved.Id, "job_id", JobKind.Batch));
 
         Assert.Contains($"pid {LiveOther.ProcessId}", ex.Message, StringComparison.Ordinal);
         Assert.Contains("only that process can cancel it", ex.Message, StringComparison.Ordinal);
@@ -77,7 +86,7 @@ public sealed class JobStatusWaiterTests : IDisposable
     {
         var saved = await SaveForeignAsync(LiveOther);
 
-        var ex = Assert.Throws<McpException>(() => _sut.Find(saved.Id, "pipeline_id", JobKind.Pipeline));
+        var ex = Assert.Throws<JobLookupException>(() => _sut.Find(saved.Id, "pipeline_id", JobKind.Pipeline));
 
         Assert.StartsWith("pipeline_id: no pipeline with id", ex.Message, StringComparison.Ordinal);
     }
@@ -88,7 +97,7 @@ public sealed class JobStatusWaiterTests : IDisposable
         var saved = JobTestData.Batch(_time.GetUtcNow().AddHours(-3), ttlHours: 1) with { Owner = LiveOther, CompletedAt = _time.GetUtcNow().AddHours(-2) };
         await _persistence.SaveAsync(saved, durable: true, CT);
 
-        Assert.Throws<McpException>(() => _sut.Find(saved.Id, "job_id", JobKind.Batch));
+        Assert.Throws<JobLookupException>(() => _sut.Find(saved.Id, "job_id", JobKind.Batch));
     }
 
     [Fact]
