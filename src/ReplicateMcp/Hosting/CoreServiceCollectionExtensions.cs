@@ -48,7 +48,7 @@ internal static class CoreServiceCollectionExtensions
                 // Redirects are followed by the downloader itself, checking every hop against the allowlist.
                 : new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(15) });
         services.AddSingleton(sp => new OutputDownloader(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(DownloadClientName),
+            () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(DownloadClientName),
             sp.GetRequiredService<IOptions<DownloadOptions>>().Value,
             sp.GetRequiredService<ILogger<OutputDownloader>>()));
 
