@@ -71,7 +71,7 @@ internal static class RunCommand
 
         var error = Console.Error;
         var view = CreateView(error, time);
-        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobRegistry>(), time);
+        var follower = new RunFollower(services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobRegistry>(), services.GetRequiredService<JobWaiter>(), time);
         job = await view.ShowAsync(() => follower.FollowAsync(job, view, interrupt));
 
         if (json)

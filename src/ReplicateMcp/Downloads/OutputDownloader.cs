@@ -8,8 +8,12 @@ namespace ReplicateMcp.Downloads;
 /// Saves prediction outputs as <c>&lt;download dir&gt;/&lt;folder&gt;/output-&lt;n&gt;&lt;ext&gt;</c>, only from allowed hosts,
 /// size-capped and atomically (temp file, then rename). Failures become values; only cancellation throws.
 /// </summary>
-/// <remarks>The <see cref="HttpClient"/> must not follow redirects itself and must not carry the API token.</remarks>
-internal sealed partial class OutputDownloader(HttpClient http, DownloadOptions options, ILogger<OutputDownloader> logger)
+/// <remarks>
+/// The <see cref="HttpClient"/>s must not follow redirects themselves and must not carry the API token. One is asked
+/// for per download (from IHttpClientFactory in the server), so its pooled handler is renewed over a long-lived
+/// process instead of one client being held for life.
+/// </remarks>
+internal sealed partial class OutputDownloader(Func<HttpClient> createClient, DownloadOptions options, ILogger<OutputDownloader> logger)
 {
     private const int MaxRedirects = 5;
 
@@ -70,7 +74,7 @@ internal sealed partial class OutputDownloader(HttpClient http, DownloadOptions 
             throw new DownloadException("not an absolute URL or data: URI");
         }
 
-        using var response = await GetFollowingRedirectsAsync(uri, cancellationToken);
+        using var response = await GetFollowingRedirectsAsync(createClient(), uri, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new DownloadException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd());
@@ -89,7 +93,7 @@ internal sealed partial class OutputDownloader(HttpClient http, DownloadOptions 
         return await WriteAsync(body, folder, file.Number, ext, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> GetFollowingRedirectsAsync(Uri uri, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> GetFollowingRedirectsAsync(HttpClient http, Uri uri, CancellationToken cancellationToken)
     {
         var current = uri;
         for (var redirects = 0; ; redirects++)
@@ -103,7 +107,8 @@ internal sealed partial class OutputDownloader(HttpClient http, DownloadOptions 
             }
 
             LogRequest(current.Host, redirects);
-            var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, current), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!IsRedirect(response.StatusCode))
             {
                 return response;

@@ -58,7 +58,7 @@ internal static class CoreServiceCollectionExtensions
                 // Redirects are followed by the downloader itself, checking every hop against the allowlist.
                 : new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(15) });
         services.AddSingleton(sp => new OutputDownloader(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(DownloadClientName),
+            () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(DownloadClientName),
             sp.GetRequiredService<IOptions<DownloadOptions>>().Value,
             sp.GetRequiredService<ILogger<OutputDownloader>>()));
 
@@ -81,6 +81,8 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<JobStarter>();
         services.AddSingleton<JobService>();
         services.TryAddSingleton<ProcessOwnership>();
+        services.AddSingleton<JobFinder>();
+        services.AddSingleton<JobWaiter>();
         services.AddHostedService<JobEvictionService>();
         services.AddHostedService<JobRecoveryService>();
         // After recovery: hosted services stop in reverse order, so running jobs are awaited before the flush.

@@ -5,9 +5,9 @@ namespace ReplicateMcp.Jobs;
 
 /// <summary>
 /// What the tools and <c>replicate-mcp run</c> do with jobs, free of MCP: start (and the text of a refusal),
-/// cancel and settle. Looking a job up (own or another process's) and waiting still live in Mcp/JobStatusWaiter.
+/// cancel and settle. Looking a job up (own or another process's) is <see cref="JobFinder"/>; waiting, <see cref="JobWaiter"/>.
 /// </summary>
-internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobStore store) : IDisposable
+internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobStore store, TimeProvider time) : IDisposable
 {
     /// <summary>Starts that carry an idempotency key go one at a time, so two racing repeats cannot both start.</summary>
     private readonly SemaphoreSlim _keyedStarts = new(1, 1);
@@ -47,7 +47,7 @@ internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobS
     public async Task<Job> CancelAsync(Job job, CancellationToken cancellationToken)
     {
         var canceled = await registry.CancelAsync(job.Id, cancellationToken) ?? job;
-        await Task.WhenAny(registry.WhenStoppedAsync(job.Id), Task.Delay(SettleTime, cancellationToken));
+        await Task.WhenAny(registry.WhenStoppedAsync(job.Id), Task.Delay(SettleTime, time, cancellationToken));
         return store.Get(job.Id) ?? canceled;
     }
 

@@ -25,9 +25,11 @@ internal sealed partial class PredictionRunner(
     TimeProvider time,
     IOptions<PredictionRunnerOptions> options,
     IOptions<ReplicateOptions> replicateOptions,
-    ILogger<PredictionRunner> logger)
+    ILogger<PredictionRunner> logger) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+
+    public void Dispose() => _slots.Dispose();
     private readonly PredictionRunnerOptions _options = options.Value;
     private int _inFlight;
 

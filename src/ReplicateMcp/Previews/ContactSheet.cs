@@ -84,20 +84,31 @@ internal static class ContactSheet
         var width = Gap + (columns * cell);
         var height = Gap + (rows * (cell + LabelHeight));
 
+        // Returned to the caller, which disposes it; disposed here if drawing throws.
+#pragma warning disable CA2000
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(new SKColor(0x22, 0x22, 0x22));
-        using var font = new SKFont(SKTypeface.Default, 13);
-        for (var i = 0; i < tiles.Count; i++)
+#pragma warning restore CA2000
+        try
         {
-            var x = Gap + (i % columns * cell);
-            var y = Gap + (i / columns * (cell + LabelHeight));
-            var box = SKRect.Create(x, y, tileSize, tileSize);
-            thumbnails[i].DrawInto(canvas, box, font);
-            DrawLabel(canvas, font, tiles[i], thumbnails[i], SKRect.Create(x, y + tileSize, tileSize, LabelHeight));
-        }
+            using var canvas = new SKCanvas(bitmap);
+            canvas.Clear(new SKColor(0x22, 0x22, 0x22));
+            using var font = new SKFont(SKTypeface.Default, 13);
+            for (var i = 0; i < tiles.Count; i++)
+            {
+                var x = Gap + (i % columns * cell);
+                var y = Gap + (i / columns * (cell + LabelHeight));
+                var box = SKRect.Create(x, y, tileSize, tileSize);
+                thumbnails[i].DrawInto(canvas, box, font);
+                DrawLabel(canvas, font, tiles[i], thumbnails[i], SKRect.Create(x, y + tileSize, tileSize, LabelHeight));
+            }
 
-        return bitmap;
+            return bitmap;
+        }
+        catch
+        {
+            bitmap.Dispose(); // a failed drawing must not leak the native pixels
+            throw;
+        }
     }
 
     private static void DrawLabel(SKCanvas canvas, SKFont font, PreviewTile tile, PreviewThumbnail thumbnail, SKRect area)

@@ -5,7 +5,7 @@ namespace ReplicateMcp.Previews;
 /// sheet is CPU work of up to a few seconds (100 tiles): run inline it would hold a thread-pool thread the
 /// protocol needs, and several at once would starve the jobs' own work on a small machine.
 /// </summary>
-internal sealed class ContactSheetRenderer(TimeProvider time)
+internal sealed class ContactSheetRenderer(TimeProvider time) : IDisposable
 {
     /// <summary>Long enough for 50 items × 2 large outputs on a slow machine; a status answer never waits longer.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(30);
@@ -36,4 +36,6 @@ internal sealed class ContactSheetRenderer(TimeProvider time)
             return null;
         }
     }
+
+    public void Dispose() => _oneAtATime.Dispose();
 }

@@ -67,6 +67,8 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        // Each arm makes the one response that is returned; the HTTP client disposes it.
+#pragma warning disable CA2000
         return (request.Method.Method, segments) switch
         {
             ("POST", ["predictions"]) => await CreateAsync(request, null, cancellationToken),
@@ -82,6 +84,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
             ("GET", ["files", var fileId, "download"]) => GetUpload(request, fileId, download: true),
             _ => SimulatorJson.NotFound(request),
         };
+#pragma warning restore CA2000
     }
 
     private string? ApiPath(Uri uri)

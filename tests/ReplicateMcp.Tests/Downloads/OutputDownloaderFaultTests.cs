@@ -18,7 +18,7 @@ public sealed class OutputDownloaderFaultTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private OutputDownloader CreateSut(Stream body, long maxFileBytes = 1024 * 1024) => new(
-        new HttpClient(new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) })),
+        () => new HttpClient(new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) })),
         new DownloadOptions { DownloadDirectory = _dir, ApiBaseUrl = new Uri("http://localhost/v1/"), MaxFileBytes = maxFileBytes },
         NullLogger<OutputDownloader>.Instance);
 
@@ -95,8 +95,9 @@ public sealed class OutputDownloaderFaultTests : IDisposable
             });
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
         });
+        using var http = new HttpClient(handler);
         var sut = new OutputDownloader(
-            new HttpClient(handler),
+            () => http,
             new DownloadOptions { DownloadDirectory = _dir, ApiBaseUrl = new Uri("http://localhost/v1/"), MaxParallelDownloads = 2 },
             NullLogger<OutputDownloader>.Instance);
         OutputFile[] files = [.. Enumerable.Range(0, 6).Select(n => new OutputFile(n, $"http://localhost/files/out-{n}.txt"))];

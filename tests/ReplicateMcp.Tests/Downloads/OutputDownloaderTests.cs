@@ -27,7 +27,7 @@ public sealed class OutputDownloaderTests : IDisposable
     }
 
     private OutputDownloader CreateSut(long maxFileBytes = 1024 * 1024) => new(
-        new HttpClient(_handler, disposeHandler: false),
+        () => new HttpClient(_handler, disposeHandler: false),
         new DownloadOptions
         {
             DownloadDirectory = _dir,

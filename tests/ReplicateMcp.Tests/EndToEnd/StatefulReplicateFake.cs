@@ -161,5 +161,5 @@ internal sealed class StatefulReplicateFake : IDisposable
         BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String },
     };
 
-    public void Dispose() => _server.Stop();
+    public void Dispose() => _server.Dispose(); // stops it too
 }

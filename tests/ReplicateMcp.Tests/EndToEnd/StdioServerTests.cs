@@ -123,7 +123,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         Assert.Equal(["official0", "community1", "llm2"], items.Select(i => i.GetProperty("prediction_id").GetString()));
         for (var index = 0; index < 2; index++)
         {
-            var expected = Path.Combine(_downloads.Path, jobId, index.ToString(), "output-0.png");
+            var expected = Path.Combine(_downloads.Path, jobId, index.ToString(System.Globalization.CultureInfo.InvariantCulture), "output-0.png");
             var local = Assert.Single(items[index].GetProperty("result").GetProperty("local_paths").EnumerateArray());
             Assert.Equal(expected, local.GetString());
             Assert.Equal(ReplicateFake.Png, await File.ReadAllBytesAsync(expected, CT));

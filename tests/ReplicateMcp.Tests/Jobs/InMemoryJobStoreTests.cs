@@ -125,12 +125,12 @@ public sealed class InMemoryJobStoreTests
         var workers = Enumerable.Range(0, Increments).Select(_ => Task.Run(async () =>
         {
             await go.Task;
-            await store.UpdateAsync(job.Id, j => j with { Note = (int.Parse(j.Note!) + 1).ToString() }, cancellationToken: CT);
+            await store.UpdateAsync(job.Id, j => j with { Note = (int.Parse(j.Note!, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: CT);
         }, CT)).ToList();
         go.SetResult();
         await Task.WhenAll(workers);
 
-        Assert.Equal(Increments.ToString(), store.Get(job.Id)!.Note);
+        Assert.Equal(Increments.ToString(System.Globalization.CultureInfo.InvariantCulture), store.Get(job.Id)!.Note);
         Assert.Equal(Increments, _persistence.Saves.Count(s => s.Job.Id == job.Id && !s.Durable));
     }
 

@@ -249,6 +249,19 @@ public sealed class JsonFileJobPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteAsync_ManyJobsSavedThenDeleted_KeepsNoWriteGateForThem()
+    {
+        var sut = CreateSut();
+        var jobs = Enumerable.Range(0, 5).Select(_ => JobTestData.Batch(_time.GetUtcNow())).ToList();
+        foreach (var job in jobs) await sut.SaveAsync(job, durable: true, CT);
+        Assert.Equal(5, sut.GateCount);
+
+        foreach (var job in jobs) await sut.DeleteAsync(job.Id, CT);
+
+        Assert.Equal(0, sut.GateCount);
+    }
+
+    [Fact]
     public async Task DeleteAsync_WithPendingCoalescedSave_FileNotResurrected()
     {
         var sut = CreateSut();

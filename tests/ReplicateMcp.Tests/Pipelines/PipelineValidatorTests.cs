@@ -211,13 +211,13 @@ public sealed class PipelineValidatorTests
             Step("q", "{}", "p"));
 
         Assert.Equal(7, plan.Errors.Count);
-        Assert.Contains(plan.Errors, e => e.StartsWith("steps[2].id: \"bad id\" is not a valid step id"));
+        Assert.Contains(plan.Errors, e => e.StartsWith("steps[2].id: \"bad id\" is not a valid step id", StringComparison.Ordinal));
         Assert.Contains("steps[gen].id: \"gen\" is used by steps 0 and 1; ids must be unique", plan.Errors);
-        Assert.Contains(plan.Errors, e => e.StartsWith("steps[gen].input.prompt: \"$gen\" is not a complete reference"));
+        Assert.Contains(plan.Errors, e => e.StartsWith("steps[gen].input.prompt: \"$gen\" is not a complete reference", StringComparison.Ordinal));
         Assert.Contains("steps[up].depends_on[0]: \"nope\" is not a known step; known steps: gen, p, q, up", plan.Errors);
         Assert.Contains("steps[up].input.image: $gne.urls[0] refers to unknown step 'gne'; known steps: gen, p, q, up", plan.Errors);
-        Assert.Contains(plan.Errors, e => e.StartsWith("steps[up].input.mask: $gen.local_paths[0] needs downloaded files"));
-        Assert.Contains(plan.Errors, e => e.StartsWith("cycle: p → q → p"));
+        Assert.Contains(plan.Errors, e => e.StartsWith("steps[up].input.mask: $gen.local_paths[0] needs downloaded files", StringComparison.Ordinal));
+        Assert.Contains(plan.Errors, e => e.StartsWith("cycle: p → q → p", StringComparison.Ordinal));
     }
 
     [Fact]

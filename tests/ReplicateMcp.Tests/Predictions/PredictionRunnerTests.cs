@@ -39,7 +39,7 @@ public sealed class PredictionRunnerTests : IDisposable
         _client,
         new ModelCatalog(_client, _time),
         new PredictionResultBuilder(new OutputDownloader(
-            _http,
+            () => _http,
             new DownloadOptions { DownloadDirectory = _downloads, ApiBaseUrl = new Uri("http://127.0.0.1:9/v1/") },
             NullLogger<OutputDownloader>.Instance)),
         _time,

@@ -88,7 +88,7 @@ public sealed class SecretsTests : IDisposable
 
     public void Dispose()
     {
-        _server.Stop();
+        _server.Dispose(); // stops it too
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 

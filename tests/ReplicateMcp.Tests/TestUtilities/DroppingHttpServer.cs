@@ -76,7 +76,7 @@ internal sealed class DroppingHttpServer : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
+        _listener.Dispose(); // stops it too
         _stop.Dispose();
     }
 }

@@ -18,8 +18,10 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
     /// <summary>Starts (or resumes) a stored job in the background and returns at once.</summary>
     public void Start(Job job)
     {
-        // The tool call's token ends when the call returns; the job must outlive it.
+        // The tool call's token ends when the call returns; the job must outlive it. Disposed when the run ends (below).
+#pragma warning disable CA2000
         var cts = new CancellationTokenSource();
+#pragma warning restore CA2000
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var completion = Task.Run(async () =>
         {

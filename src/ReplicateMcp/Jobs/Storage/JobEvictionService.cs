@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs;
 
 namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>Periodic sweep, so expired jobs leave memory and disk even when nobody reads them.</summary>
-internal sealed class JobEvictionService(IJobStore store, TimeProvider time, IOptions<JobStoreOptions> options) : BackgroundService
+internal sealed partial class JobEvictionService(IJobStore store, TimeProvider time, IOptions<JobStoreOptions> options, ILogger<JobEvictionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -13,10 +14,23 @@ internal sealed class JobEvictionService(IJobStore store, TimeProvider time, IOp
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
-                await store.SweepAsync(stoppingToken);
+            {
+                try
+                {
+                    await store.SweepAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // An escaping exception would stop the host (and every running job) over a file it could not delete.
+                    LogSweepFailed(ex);
+                }
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping expired jobs failed; trying again at the next sweep")]
+    private partial void LogSweepFailed(Exception exception);
 }

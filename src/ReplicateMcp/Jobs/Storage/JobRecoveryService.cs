@@ -23,7 +23,7 @@ internal sealed partial class JobRecoveryService(
     IOptions<JobStoreOptions> options,
     IOptions<ReplicateOptions> replicateOptions,
     TimeProvider time,
-    ILogger<JobRecoveryService> logger) : IHostedService
+    ILogger<JobRecoveryService> logger) : IHostedService, IDisposable
 {
     /// <summary>Why a format-1 job (no backend recorded) is ended instead of resumed.</summary>
     public const string NoBackendRecorded =
@@ -137,4 +137,6 @@ internal sealed partial class JobRecoveryService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned jobs failed")]
     private partial void LogSweepFailed(Exception ex);
+
+    public void Dispose() => _stopping.Dispose();
 }

@@ -59,15 +59,21 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
             _latest.TryRemove(jobId, out _);
             File.Delete(PathOf(jobId));
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogWriteFailed(ex, jobId);
         }
         finally
         {
             gate.Release();
+            // The job is gone: drop its gate, so a long-lived server keeps none for expired jobs. A writer still
+            // holding this gate finds no latest state and writes nothing.
+            _locks.TryRemove(jobId, out _);
         }
     }
+
+    /// <summary>How many per-job write gates are kept (bounded by the jobs not yet deleted).</summary>
+    internal int GateCount => _locks.Count;
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {

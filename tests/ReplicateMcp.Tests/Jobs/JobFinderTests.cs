@@ -1,37 +1,34 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using ModelContextProtocol;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Mcp;
-using ReplicateMcp.Tests.Jobs;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Tests.Mcp;
+namespace ReplicateMcp.Tests.Jobs;
 
 /// <summary>Contract §6: with a shared state directory, a server may read the jobs another server owns, not change them.</summary>
-public sealed class JobStatusWaiterTests : IDisposable
+public sealed class JobFinderTests : IDisposable
 {
     private readonly TempDirectory _state = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly JsonFileJobPersistence _persistence;
     private readonly InMemoryJobStore _store;
-    private readonly JobStatusWaiter _sut;
+    private readonly JobFinder _sut;
 
     /// <summary>The other server: the test holds its owner lock.</summary>
     private const string LiveOther = "5555-1";
     private readonly FileStream _liveOtherLock;
     private readonly ProcessOwnership _self;
 
-    public JobStatusWaiterTests()
+    public JobFinderTests()
     {
         _persistence = new JsonFileJobPersistence(_state.Path, TimeSpan.Zero, _time, NullLogger<JsonFileJobPersistence>.Instance);
         _store = new InMemoryJobStore(_time, new RecordingJobPersistence(), Options.Create(new JobStoreOptions()));
         Directory.CreateDirectory(OwnerLocks.Folder(_state.Path));
         _liveOtherLock = new FileStream(OwnerLocks.PathOf(_state.Path, LiveOther), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
         _self = new ProcessOwnership(Options.Create(new JobStoreOptions { StateDirectory = _state.Path }));
-        _sut = new JobStatusWaiter(_store, _persistence, _self, _time);
+        _sut = new JobFinder(_store, _persistence, _self, _time);
     }
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
@@ -57,6 +54,18 @@ public sealed class JobStatusWaiterTests : IDisposable
     }
 
     [Fact]
+    public async Task Find_ForeignJobWithItsOwnNote_KeepsThatNoteBesideTheOwnerNote()
+    {
+        var job = JobTestData.Batch(_time.GetUtcNow(), items: 1) with { OwnerId = LiveOther, Note = "Resumed after a restart." };
+        await _persistence.SaveAsync(job, durable: true, CT);
+
+        var found = _sut.Find(job.Id, "job_id", JobKind.Batch);
+
+        Assert.Contains($"process 5555 runs this job", found.Note, StringComparison.Ordinal);
+        Assert.Contains("Resumed after a restart.", found.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Find_JobWhoseOwnerStopped_NoteSaysTheNextServerResumesIt()
     {
         var saved = await SaveForeignAsync("7777-1");
@@ -71,7 +80,7 @@ public sealed class JobStatusWaiterTests : IDisposable
     {
         var saved = await SaveForeignAsync(LiveOther);
 
-        var ex = Assert.Throws<McpException>(() => _sut.FindOwn(saved.Id, "job_id", JobKind.Batch));
+        var ex = Assert.Throws<JobLookupException>(() => _sut.FindOwn(saved.Id, "job_id", JobKind.Batch));
 
         Assert.Contains("pid 5555", ex.Message, StringComparison.Ordinal);
         Assert.Contains("only that process can cancel it", ex.Message, StringComparison.Ordinal);
@@ -82,7 +91,7 @@ public sealed class JobStatusWaiterTests : IDisposable
     {
         var saved = await SaveForeignAsync(LiveOther);
 
-        var ex = Assert.Throws<McpException>(() => _sut.Find(saved.Id, "pipeline_id", JobKind.Pipeline));
+        var ex = Assert.Throws<JobLookupException>(() => _sut.Find(saved.Id, "pipeline_id", JobKind.Pipeline));
 
         Assert.StartsWith("pipeline_id: no pipeline with id", ex.Message, StringComparison.Ordinal);
     }
@@ -93,7 +102,7 @@ public sealed class JobStatusWaiterTests : IDisposable
         var saved = JobTestData.Batch(_time.GetUtcNow().AddHours(-3), ttlHours: 1) with { OwnerId = LiveOther, CompletedAt = _time.GetUtcNow().AddHours(-2) };
         await _persistence.SaveAsync(saved, durable: true, CT);
 
-        Assert.Throws<McpException>(() => _sut.Find(saved.Id, "job_id", JobKind.Batch));
+        Assert.Throws<JobLookupException>(() => _sut.Find(saved.Id, "job_id", JobKind.Batch));
     }
 
     [Fact]
