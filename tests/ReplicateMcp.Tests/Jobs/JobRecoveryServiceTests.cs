@@ -41,8 +41,15 @@ public sealed class JobRecoveryServiceTests
     {
         var recovery = harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single();
         await recovery.StartAsync(CT);
-        if (time is not null) await time.FireNextTimerAsync(CT); // the re-attached item's first poll
-        await harness.Executor.WhenStoppedAsync(stored.Id).WaitAsync(HangBound, CT);
+        var stopped = harness.Executor.WhenStoppedAsync(stored.Id);
+        if (time is not null)
+        {
+            // The tracker's ticks, each once something has parked on a timer (the re-attached item follows).
+            var tracker = harness.Services.GetRequiredService<PredictionTracker>();
+            while (await Task.WhenAny(stopped, time.NextTimerAsync(CT).AsTask()) != stopped)
+                await tracker.TickAsync(CT);
+        }
+        await stopped.WaitAsync(HangBound, CT);
         return harness.Store.Get(stored.Id) ?? throw new InvalidOperationException("The job was not adopted.");
     }
 
