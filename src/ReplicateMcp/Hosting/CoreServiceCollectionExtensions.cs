@@ -64,6 +64,13 @@ internal static class CoreServiceCollectionExtensions
 
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<PredictionResultBuilder>();
+        services.AddSingleton(sp => new PredictionTracker(
+            sp.GetRequiredService<IReplicateClient>(), sp.GetRequiredService<ReplicateClock>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PredictionTracker>>())
+        {
+            FailureBudget = sp.GetRequiredService<IOptions<PredictionRunnerOptions>>().Value.PollFailureBudget,
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<PredictionTracker>());
+        services.AddSingleton<SentCreateFinder>();
         services.AddSingleton<PredictionRunner>();
         services.AddSingleton<IJobPersistence>(sp =>
         {

@@ -27,6 +27,8 @@ internal sealed record JobItem
     public ImmutableArray<string> DependsOn { get; init; } = [];
     public ItemStatus Status { get; init; }
     public string? PredictionId { get; init; }
+    /// <summary>Its create as recorded before it was sent (CONTRACT §6); with no <see cref="PredictionId"/>, recovery finds it on Replicate.</summary>
+    public SentCreate? Sent { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public PredictionResult? Result { get; init; }

@@ -18,6 +18,10 @@ internal static class JobTransitions
         job.Items[index].Status != ItemStatus.Queued ? job
             : job.WithItem(index, i => i with { Status = ItemStatus.Running, StartedAt = now, SentInput = sentInput });
 
+    /// <summary>A create is about to be sent; a new send replaces an earlier one that never reached Replicate.</summary>
+    public static Job ItemSent(this Job job, int index, SentCreate sent) =>
+        job.WithItem(index, i => i with { Sent = sent });
+
     public static Job ItemCreated(this Job job, int index, string predictionId) =>
         job.WithItem(index, i => i with { PredictionId = predictionId });
 

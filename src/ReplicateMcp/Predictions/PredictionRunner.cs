@@ -10,18 +10,27 @@ internal interface IPredictionProgress
     /// <summary>A process-wide slot was granted: the prediction is about to be created.</summary>
     Task StartedAsync();
 
-    /// <summary>Replicate returned an id; it must be durable before the item is reported running.</summary>
+    /// <summary>
+    /// The create is about to be sent (CONTRACT §6): <paramref name="sent"/> must be durable before this returns, so
+    /// that whatever stops the process next, recovery finds the prediction on Replicate instead of paying for another.
+    /// </summary>
+    Task SentAsync(SentCreate sent);
+
+    /// <summary>Replicate's id is known (from the create answer, or found in the list first); it must be durable.</summary>
     Task CreatedAsync(string predictionId);
 }
 
 /// <summary>
-/// Runs one prediction to its end: create with <c>Prefer: wait</c>, poll with backoff, cancel, time out,
-/// build the result. The only place that bounds concurrency across the process.
+/// Runs one prediction to its end: create with <c>Prefer: wait</c> (recorded as sent before it is sent, found in the
+/// list while the create is held), follow it through the process-wide <see cref="PredictionTracker"/>, cancel, time
+/// out, build the result. The only place that bounds concurrency across the process.
 /// </summary>
 internal sealed partial class PredictionRunner(
     IReplicateClient client,
     ModelCatalog catalog,
     PredictionResultBuilder results,
+    PredictionTracker tracker,
+    ReplicateClock clock,
     TimeProvider time,
     IOptions<PredictionRunnerOptions> options,
     IOptions<ReplicateOptions> replicateOptions,
@@ -30,7 +39,7 @@ internal sealed partial class PredictionRunner(
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
 
     public void Dispose() => _slots.Dispose();
-    private readonly PredictionRunnerOptions _options = options.Value;
+
     private int _inFlight;
 
     /// <summary>Predictions holding a process-wide slot right now.</summary>
@@ -54,6 +63,7 @@ internal sealed partial class PredictionRunner(
             try
             {
                 target = await catalog.ResolveForCreateAsync(request.Model, linked.Token);
+                await LearnReplicateTimeAsync(linked.Token);
             }
             catch (OperationCanceledException) when (canceled.IsCancellationRequested && !stopping.IsCancellationRequested)
             {
@@ -68,29 +78,12 @@ internal sealed partial class PredictionRunner(
             if (canceled.IsCancellationRequested)
                 return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
 
-            Prediction created;
-            try
-            {
-                var wait = (int)Math.Clamp(Math.Floor((deadline - time.GetUtcNow()).TotalSeconds), 1, replicateOptions.Value.MaxPreferWaitSeconds);
-                // Not the user's cancel token: abandoning a create on the wire would leave a paid prediction
-                // running unseen. Once it answers we know the id and cancel it properly.
-                created = await client.CreatePredictionAsync(target, request.Input, wait, stopping);
-            }
-            catch (ReplicateApiException ex)
-            {
-                LogFailed(ex, request.Model.ToString());
-                return PredictionOutcome.Failed(ex.Message);
-            }
-            catch (Exception ex) when (ReplicateFaults.IsNetwork(ex))
-            {
-                LogFailed(ex, request.Model.ToString());
-                return PredictionOutcome.Failed($"Creating the prediction failed ({ex.Message}). It was not retried, because the request may have reached Replicate and a retry could start a second paid prediction; check your Replicate dashboard.");
-            }
-
-            if (!PredictionIds.IsValid(created.Id))
-                return PredictionOutcome.Failed($"Replicate answered the create without a usable prediction id ('{created.Id}').");
-            await progress.CreatedAsync(created.Id);
-            LogCreated(created.Id, request.Model.ToString());
+            var sent = SentCreate.For(target, request.Input, clock.Now, request.DownloadFolder);
+            await progress.SentAsync(sent);
+            var wait = (int)Math.Clamp(Math.Floor((deadline - time.GetUtcNow()).TotalSeconds), 1, replicateOptions.Value.MaxPreferWaitSeconds);
+            var (created, failure) = await CreateAsync(target, request, sent, wait, progress, canceled, stopping);
+            if (failure is not null) return failure;
+            LogCreated(created!.Id, request.Model.ToString());
             return await FollowCoreAsync(created, request, deadline, canceled, stopping);
         }
         finally
@@ -100,10 +93,99 @@ internal sealed partial class PredictionRunner(
         }
     }
 
+    /// <summary>
+    /// A <c>created_after</c> bound must be in Replicate's time (CONTRACT §5): until its clock has been seen, one read
+    /// (a list that is cheap and harmless) learns it from the <c>Date</c> header. If it cannot be learnt, the local
+    /// clock serves, less a wide margin.
+    /// </summary>
+    private async Task LearnReplicateTimeAsync(CancellationToken cancellationToken)
+    {
+        if (clock.IsKnown) return;
+        try
+        {
+            await client.ListPredictionsAsync(time.GetUtcNow(), null, null, cancellationToken);
+        }
+        catch (Exception ex) when (ReplicateFaults.IsAny(ex))
+        {
+            clock.Observe(time.GetUtcNow() - UnknownClockMargin);
+        }
+    }
+
+    /// <summary>How far Replicate's clock may be behind ours when it could not be read.</summary>
+    private static readonly TimeSpan UnknownClockMargin = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Sends the create and, while Replicate holds it open, finds its prediction in the list: the id is saved long
+    /// before the answer comes, and a user's cancel goes out at once. The create itself is never abandoned on the
+    /// user's cancel (only on shutdown, when the saved <paramref name="sent"/> lets the next process find it).
+    /// </summary>
+    private async Task<(Prediction? Created, PredictionOutcome? Failure)> CreateAsync(
+        ModelRef target, PredictionRequest request, SentCreate sent, int wait, IPredictionProgress progress, CancellationToken canceled, CancellationToken stopping)
+    {
+        using var stopFinding = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var find = tracker.FindCreatedAsync(sent, stopFinding.Token);
+        var create = client.CreatePredictionAsync(target, request.Input, wait, stopping);
+        var cancelRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onCancel = canceled.Register(() => cancelRequested.TrySetResult());
+        string? foundId = null;
+        var cancelSent = false;
+        try
+        {
+            while (!create.IsCompleted)
+            {
+                List<Task> next = [create];
+                if (foundId is null && !find.IsCompleted) next.Add(find);
+                if (!cancelRequested.Task.IsCompleted) next.Add(cancelRequested.Task);
+                await Task.WhenAny(next);
+
+                if (foundId is null && find.IsCompletedSuccessfully)
+                {
+                    // Provisional: the create's answer, when it comes, wins.
+                    foundId = find.Result.Id;
+                    await progress.CreatedAsync(foundId);
+                    LogFound(foundId, request.Model.ToString());
+                }
+                if (foundId is not null && canceled.IsCancellationRequested && !cancelSent)
+                {
+                    cancelSent = true;
+                    await TryCancelAsync(foundId, stopping);
+                }
+            }
+
+            Prediction created;
+            try
+            {
+                created = await create;
+            }
+            catch (ReplicateApiException ex)
+            {
+                LogFailed(ex, request.Model.ToString());
+                return (null, PredictionOutcome.Failed(ex.Message));
+            }
+            catch (Exception ex) when (ReplicateFaults.IsNetwork(ex))
+            {
+                LogFailed(ex, request.Model.ToString());
+                // The list already showed what the create made: follow that instead of guessing.
+                if (foundId is not null) return (new Prediction { Id = foundId, Status = PredictionStatuses.Starting, CreatedAt = find.Result.CreatedAt }, null);
+                return (null, PredictionOutcome.Failed($"Creating the prediction failed ({ex.Message}). It was not retried, because the request may have reached Replicate and a retry could start a second paid prediction; check your Replicate dashboard."));
+            }
+
+            if (!PredictionIds.IsValid(created.Id))
+                return (null, PredictionOutcome.Failed($"Replicate answered the create without a usable prediction id ('{created.Id}')."));
+            tracker.MarkKnown(created.Id);
+            if (created.CreatedAt is { } createdAt) clock.Observe(createdAt);
+            if (created.Id != foundId) await progress.CreatedAsync(created.Id);
+            return (created, null);
+        }
+        finally
+        {
+            await stopFinding.CancelAsync();
+        }
+    }
+
     /// <summary>Re-attaches to a prediction created earlier (e.g. by a process that died) and follows it to its end.</summary>
     public async Task<PredictionOutcome> FollowAsync(string predictionId, PredictionRequest request, DateTimeOffset deadline, CancellationToken canceled, CancellationToken stopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(canceled, stopping);
         await _slots.WaitAsync(stopping);
         Interlocked.Increment(ref _inFlight);
         try
@@ -120,11 +202,6 @@ internal sealed partial class PredictionRunner(
 
     private async Task<PredictionOutcome> FollowCoreAsync(Prediction current, PredictionRequest request, DateTimeOffset deadline, CancellationToken canceled, CancellationToken stopping)
     {
-        var createdAt = time.GetUtcNow();
-        var delay = _options.FirstPollDelay;
-        DateTimeOffset? failingSince = null;
-        string? lastFault = null;
-
         while (!current.IsTerminal)
         {
             if (canceled.IsCancellationRequested)
@@ -138,47 +215,38 @@ internal sealed partial class PredictionRunner(
                     $"Timed out after {request.Timeout.TotalSeconds:0.#} s; the prediction keeps running on Replicate. Fetch it later with replicate_get_prediction {{\"prediction_id\": \"{current.Id}\"}}.");
             }
 
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(canceled, stopping);
+            var followed = tracker.FollowAsync(current.Id, current.CreatedAt, waiting.Token);
+            var timedOut = Task.Delay(deadline - now, time, waiting.Token);
             try
             {
-                using var waitToken = CancellationTokenSource.CreateLinkedTokenSource(canceled, stopping);
-                var wait = delay < deadline - now ? delay : deadline - now;
-                await Task.Delay(wait, time, waitToken.Token);
+                await Task.WhenAny(followed, timedOut);
+                if (followed.IsCompletedSuccessfully) current = followed.Result;
+                else if (followed.Exception?.InnerException is FollowLostException lost)
+                    return PredictionOutcome.Failed($"Lost contact with Replicate for {lost.Budget.TotalSeconds:0} s while following prediction {current.Id} ({lost.LastFault}). It may still finish: check it with replicate_get_prediction.", current.Id);
+                else if (followed.Exception?.InnerException is ReplicateApiException api)
+                    return PredictionOutcome.Failed(api.Message, current.Id);
+                stopping.ThrowIfCancellationRequested();
             }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            finally
             {
-                continue; // the user cancelled: handled at the top of the loop
+                await waiting.CancelAsync(); // unfollow, drop the timer
+                await Task.WhenAll(followed, timedOut).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-            if (time.GetUtcNow() >= deadline) continue;
-
-            try
-            {
-                current = await client.GetPredictionAsync(current.Id, stopping);
-                failingSince = null;
-            }
-            catch (Exception ex) when (ReplicateFaults.IsTransient(ex))
-            {
-                // Polls are safe to repeat: only an unbroken run of failures longer than the budget ends the item.
-                // A 429 that outlasted the client's retries is one of them; it must not escape as an exception.
-                failingSince ??= time.GetUtcNow();
-                lastFault = ex.Message;
-                LogPollFault(current.Id, ex.Message);
-                if (time.GetUtcNow() - failingSince >= _options.PollFailureBudget)
-                    return PredictionOutcome.Failed($"Lost contact with Replicate for {_options.PollFailureBudget.TotalSeconds:0} s while following prediction {current.Id} ({lastFault}). It may still finish: check it with replicate_get_prediction.", current.Id);
-            }
-            catch (ReplicateApiException ex)
-            {
-                return PredictionOutcome.Failed(ex.Message, current.Id);
-            }
-            delay = NextDelay(delay, time.GetUtcNow() - createdAt);
         }
         return await FinishAsync(current, request, stopping);
     }
 
-    private TimeSpan NextDelay(TimeSpan previous, TimeSpan elapsed)
+    private async Task TryCancelAsync(string predictionId, CancellationToken stopping)
     {
-        if (elapsed < _options.SteadyPeriod) return _options.SteadyPollInterval;
-        var grown = previous * 1.5;
-        return grown > _options.MaxPollInterval ? _options.MaxPollInterval : grown;
+        try
+        {
+            await client.CancelPredictionAsync(predictionId, stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCancelFailed(ex, predictionId); // the cancel is sent again once the create answers
+        }
     }
 
     private async Task<PredictionOutcome> CancelAsync(Prediction current, PredictionRequest request, CancellationToken stopping)
@@ -220,8 +288,8 @@ internal sealed partial class PredictionRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Prediction for {Model} failed")]
     private partial void LogFailed(Exception ex, string model);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Poll of {PredictionId} failed: {Reason}")]
-    private partial void LogPollFault(string predictionId, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Found prediction {PredictionId} for {Model} while its create is held open")]
+    private partial void LogFound(string predictionId, string model);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cancel of prediction {PredictionId} failed")]
     private partial void LogCancelFailed(Exception ex, string predictionId);

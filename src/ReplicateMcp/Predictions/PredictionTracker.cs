@@ -31,6 +31,20 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     private readonly Queue<string> _byId = new();
     private bool _lastWasList;
 
+    private DateTimeOffset? _failingSince;
+
+    /// <summary>
+    /// An unbroken run of failing requests is survived this long; then every followed prediction ends with
+    /// <see cref="FollowLostException"/> (its item fails, naming the prediction) instead of waiting forever.
+    /// </summary>
+    public TimeSpan FailureBudget { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Predictions followed and creates looked for right now.</summary>
+    internal int Pending
+    {
+        get { lock (_lock) return _followed.Count + _finds.Count; }
+    }
+
     /// <summary>Test hook: called after every tick, with whether it sent a request.</summary>
     internal Action<bool>? TickCompleted { get; set; }
 
@@ -71,7 +85,8 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     {
         if (!cancellationToken.CanBeCanceled) return task;
         var registration = cancellationToken.Register(onCancel);
-        _ = task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Observes the fault too: a caller that cancelled never reads it.
+        _ = task.ContinueWith(t => { registration.Dispose(); _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return task.WaitAsync(cancellationToken);
     }
 
@@ -117,13 +132,26 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
             else if (listAfter is { } after)
             {
                 sent = true;
-                await ListAsync(after, cancellationToken);
+                try
+                {
+                    await ListAsync(after, cancellationToken);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // A list that fails must not starve the predictions it covers: they are asked for by id in turn.
+                    lock (_lock)
+                        foreach (var id in _followed.Keys) QueueById(id);
+                    throw;
+                }
             }
+            _failingSince = null;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The next tick tries again; the pipeline has already retried transient faults.
             LogTickFailed(ex);
+            _failingSince ??= time.GetUtcNow();
+            if (time.GetUtcNow() - _failingSince >= FailureBudget) FailAll(new FollowLostException(FailureBudget, ex.Message));
         }
         finally
         {
@@ -243,6 +271,18 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
                 _followed.Remove(followed.Id);
         }
         followed.Terminal.TrySetResult(prediction);
+    }
+
+    private void FailAll(Exception reason)
+    {
+        List<Followed> all;
+        lock (_lock)
+        {
+            all = [.. _followed.Values];
+            _followed.Clear();
+            _byId.Clear();
+        }
+        foreach (var followed in all) followed.Terminal.TrySetException(reason);
     }
 
     public override void Dispose()

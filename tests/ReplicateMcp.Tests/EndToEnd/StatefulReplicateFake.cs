@@ -30,12 +30,15 @@ internal sealed class StatefulReplicateFake : IDisposable
 
     /// <param name="createsPerSecond">When set, a create beyond this many in the last second gets 429 with Retry-After: 1.</param>
     /// <param name="garbledPolls">The first this many polls are answered 200 with an HTML body.</param>
-    public StatefulReplicateFake(TimeSpan duration, int? createsPerSecond = null, int garbledPolls = 0)
+    /// <param name="holdCreates">Creates answer only once the prediction has ended (or canceled), like <c>Prefer: wait</c>.</param>
+    public StatefulReplicateFake(TimeSpan duration, int? createsPerSecond = null, int garbledPolls = 0, bool holdCreates = false)
     {
         Duration = duration;
+        _holdCreates = holdCreates;
         _createsPerSecond = createsPerSecond;
         _garbledPollsLeft = garbledPolls;
-        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).RespondWith(Response.Create().WithCallback(Create));
+        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).RespondWith(Response.Create().WithCallback(CreateAsync));
+        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+/cancel$")).UsingPost()).RespondWith(Response.Create().WithCallback(Cancel));
         _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+$")).UsingGet()).RespondWith(Response.Create().WithCallback(Get));
         _server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).RespondWith(Response.Create().WithCallback(List));
         // Every model is official, so creates go to the by-name route.
@@ -68,6 +71,37 @@ internal sealed class StatefulReplicateFake : IDisposable
         }
     }
 
+    private readonly bool _holdCreates;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _ended = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _canceledAt = new();
+
+    private readonly SemaphoreSlim _createArrivals = new(0);
+
+    /// <summary>Completes once another create has arrived (one per create, in order).</summary>
+    public Task NextCreateAsync(CancellationToken cancellationToken) => _createArrivals.WaitAsync(cancellationToken);
+
+    /// <summary>Cancel requests received, with when they arrived.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> Cancels => _canceledAt;
+
+    private async Task<IResponseMessage> CreateAsync(IRequestMessage request)
+    {
+        var answer = Create(request);
+        if (!_holdCreates || answer.StatusCode is not 201) return answer;
+        var id = JsonNode.Parse(answer.BodyData!.BodyAsString!)!["id"]!.GetValue<string>();
+        // Held like Prefer: wait: until the prediction ends by itself or is canceled.
+        await Task.WhenAny(_ended[id].Task, Task.Delay(Duration));
+        return Json(201, Body(id));
+    }
+
+    private ResponseMessage Cancel(IRequestMessage request)
+    {
+        var id = request.Path.Split('/')[^2];
+        if (!_predictions.TryGetValue(id, out var p)) return Json(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
+        if (DateTimeOffset.UtcNow - p.Created < Duration) _canceledAt.TryAdd(id, DateTimeOffset.UtcNow);
+        if (_ended.TryGetValue(id, out var ended)) ended.TrySetResult();
+        return Json(200, Body(id));
+    }
+
     private ResponseMessage Create(IRequestMessage request)
     {
         if (!TryAdmitCreate())
@@ -80,8 +114,10 @@ internal sealed class StatefulReplicateFake : IDisposable
         var id = "p" + Guid.NewGuid().ToString("N")[..20];
         var model = string.Join('/', request.Path.Split('/')[3..5]);
         var input = JsonNode.Parse(request.Body ?? "{}")?["input"];
+        _ended[id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _predictions[id] = (DateTimeOffset.UtcNow, model, input?.DeepClone());
         _creates.Enqueue((id, model, input?.ToJsonString() ?? "null"));
+        _createArrivals.Release();
         return Json(201, Body(id));
     }
 
@@ -139,14 +175,15 @@ internal sealed class StatefulReplicateFake : IDisposable
     private JsonObject Body(string id)
     {
         var (created, model, input) = _predictions[id];
-        var done = DateTimeOffset.UtcNow - created >= Duration;
+        var canceled = _canceledAt.ContainsKey(id);
+        var done = !canceled && DateTimeOffset.UtcNow - created >= Duration;
         return new JsonObject
         {
             ["id"] = id,
             ["model"] = model,
             ["version"] = "hidden",
             ["input"] = input?.DeepClone(),
-            ["status"] = done ? "succeeded" : "processing",
+            ["status"] = canceled ? "canceled" : done ? "succeeded" : "processing",
             ["output"] = done ? new JsonArray($"{_server.Url}/files/{id}/out-0.png") : null,
             ["error"] = null,
             ["logs"] = "",
@@ -161,5 +198,9 @@ internal sealed class StatefulReplicateFake : IDisposable
         BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String },
     };
 
-    public void Dispose() => _server.Dispose(); // stops it too
+    public void Dispose()
+    {
+        _server.Dispose(); // stops it too
+        _createArrivals.Dispose();
+    }
 }

@@ -50,14 +50,15 @@ public sealed class JobRecoveryServiceTests : IDisposable
     {
         var recovery = harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single();
         await recovery.StartAsync(CT);
+        var stopped = harness.Executor.WhenStoppedAsync(stored.Id);
         if (time is not null)
         {
-            // The re-attached item's first poll; the orphan sweep's timer (created meanwhile) is left alone.
-            var due = await time.NextTimerAsync(CT);
-            while (due == SweepInterval) due = await time.NextTimerAsync(CT);
-            time.Advance(due);
+            // The tracker's ticks, each once something has parked on a timer (the re-attached item follows).
+            var tracker = harness.Services.GetRequiredService<PredictionTracker>();
+            while (await Task.WhenAny(stopped, time.NextTimerAsync(CT).AsTask()) != stopped)
+                await tracker.TickAsync(CT);
         }
-        await harness.Executor.WhenStoppedAsync(stored.Id).WaitAsync(HangBound, CT);
+        await stopped.WaitAsync(HangBound, CT);
         return harness.Store.Get(stored.Id) ?? throw new InvalidOperationException("The job was not adopted.");
     }
 

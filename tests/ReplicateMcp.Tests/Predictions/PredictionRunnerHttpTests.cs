@@ -28,10 +28,9 @@ public sealed class PredictionRunnerHttpTests : IDisposable
     private PredictionRunner CreateSut()
     {
         var settings = TestHost.Settings(_fake.ApiBaseUrl, _downloads.Path);
-        // Fast polls keep the test short; the loop itself is the production one.
-        settings["Predictions:FirstPollDelay"] = "00:00:00.050";
-        settings["Predictions:SteadyPollInterval"] = "00:00:00.100";
         _host = TestHost.Build(settings);
+        // The production tracker follows what the runner creates; nothing else of the host is started.
+        _host.Services.GetRequiredService<PredictionTracker>().StartAsync(CT).GetAwaiter().GetResult();
         return _host.Services.GetRequiredService<PredictionRunner>();
     }
 
@@ -148,6 +147,8 @@ public sealed class PredictionRunnerHttpTests : IDisposable
         public List<string> Created { get; } = [];
 
         public Task StartedAsync() => Task.CompletedTask;
+
+        public Task SentAsync(SentCreate sent) => Task.CompletedTask;
 
         public Task CreatedAsync(string predictionId)
         {

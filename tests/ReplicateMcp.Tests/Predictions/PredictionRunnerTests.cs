@@ -32,16 +32,31 @@ public sealed class PredictionRunnerTests : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        _tracker?.Dispose();
         Directory.Delete(_downloads, recursive: true);
     }
 
-    private PredictionRunner CreateSut() => new(
+    private PredictionTracker _tracker = null!;
+
+    private PredictionRunner CreateSut()
+    {
+        var clock = new ReplicateClock(_time);
+        clock.Observe(_time.GetUtcNow()); // Replicate's time is known: no read goes before the first create
+        _tracker = new PredictionTracker(_client, clock, _time, NullLogger<PredictionTracker>.Instance) { FailureBudget = _options.PollFailureBudget };
+        // The tracker's own timer is made with it: taken off the signals, so the next one is the runner parking.
+        Assert.True(_time.NextTimerAsync(CT).AsTask().IsCompleted);
+        return CreateSut(clock);
+    }
+
+    private PredictionRunner CreateSut(ReplicateClock clock) => new(
         _client,
         new ModelCatalog(_client, _time),
         new PredictionResultBuilder(new OutputDownloader(
             () => _http,
             new DownloadOptions { DownloadDirectory = _downloads, ApiBaseUrl = new Uri("http://127.0.0.1:9/v1/") },
             NullLogger<OutputDownloader>.Instance)),
+        _tracker,
+        clock,
         _time,
         Options.Create(_options),
         Options.Create(new ReplicateOptions()),
@@ -54,22 +69,21 @@ public sealed class PredictionRunnerTests : IDisposable
     private Task<PredictionOutcome> Run(PredictionRunner sut, PredictionRequest? request = null, CancellationTokenSource? cancel = null) =>
         sut.RunAsync(request ?? Request(), _progress, cancel?.Token ?? CancellationToken.None, CT);
 
-    /// <summary>Fires each timer the runner parks on until <paramref name="run"/> ends.</summary>
+    /// <summary>
+    /// Runs the tracker's ticks, half a second of fake time apart, while the runner follows; between follows, waits
+    /// for the runner to park again (its deadline timer) or to end, so no tick runs ahead of it.
+    /// </summary>
     private async Task<PredictionOutcome> DriveAsync(Task<PredictionOutcome> run)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(CT);
-        try
+        while (true)
         {
+            if (await Task.WhenAny(run, _time.NextTimerAsync(CT).AsTask()) == run) return await run;
             while (true)
             {
-                var timer = _time.NextTimerAsync(stop.Token).AsTask();
-                if (await Task.WhenAny(run, timer) == run) return await run;
-                _time.Advance(await timer);
+                await _tracker.TickAsync(CT);
+                if (_tracker.Pending == 0) break;
+                _time.Advance(PredictionTracker.Interval);
             }
-        }
-        finally
-        {
-            await stop.CancelAsync(); // so a pending read takes no later timer
         }
     }
 
@@ -188,7 +202,7 @@ public sealed class PredictionRunnerTests : IDisposable
         Assert.Equal(id, outcome.Result.PredictionId);
         Assert.Contains(id, outcome.Error, StringComparison.Ordinal);
         Assert.Empty(_client.Cancels);
-        Assert.Equal(started + TimeSpan.FromSeconds(10), _time.GetUtcNow());
+        Assert.True(_time.GetUtcNow() - started >= TimeSpan.FromSeconds(10));
         Assert.NotEmpty(_client.Gets);
     }
 
@@ -201,8 +215,8 @@ public sealed class PredictionRunnerTests : IDisposable
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(CT);
         var run = Run(sut, cancel: cancel);
 
-        _time.Advance(await _time.NextTimerAsync(CT)); // first poll: still processing
-        await _time.NextTimerAsync(CT);                // parked before the second poll
+        await _time.NextTimerAsync(CT); // following
+        await _tracker.TickAsync(CT); // first poll: still processing
         await cancel.CancelAsync();
         var outcome = await run;
 
@@ -248,8 +262,8 @@ public sealed class PredictionRunnerTests : IDisposable
         Assert.Contains(id, outcome.Error, StringComparison.Ordinal);
         Assert.Contains("connection reset by peer", outcome.Error, StringComparison.Ordinal);
         Assert.Equal(id, outcome.Result!.PredictionId);
-        // First poll at +0.5 s; the unbroken run of failures must last the whole budget.
-        Assert.True(_time.GetUtcNow() - started >= TimeSpan.FromSeconds(60.5), $"gave up after {_time.GetUtcNow() - started}");
+        // The unbroken run of failures must last the whole budget.
+        Assert.True(_time.GetUtcNow() - started >= TimeSpan.FromSeconds(60), $"gave up after {_time.GetUtcNow() - started}");
         Assert.True(_client.Gets.Count > 10);
         Assert.Empty(_client.Cancels);
     }

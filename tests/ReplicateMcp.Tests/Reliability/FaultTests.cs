@@ -46,6 +46,7 @@ public sealed class FaultTests : IDisposable
     private async Task<Job> RunBatchAsync(StatefulReplicateFake fake, int items, int concurrency)
     {
         using var host = TestHost.Build(TestHost.Settings(fake.ApiUrl, Path.Combine(_root, "downloads")));
+        await host.Services.GetRequiredService<ReplicateMcp.Predictions.PredictionTracker>().StartAsync(CT);
         var specs = Enumerable.Range(0, items)
             .Select(i => new ItemSpec(null, "acme/gen", JsonDocument.Parse($$"""{"prompt": "fox {{i}}"}""").RootElement))
             .ToList();

@@ -17,6 +17,14 @@ internal sealed class RecordingProgress : IPredictionProgress
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<SentCreate> Sent { get; } = new();
+
+    public Task SentAsync(SentCreate sent)
+    {
+        Sent.Enqueue(sent);
+        return Task.CompletedTask;
+    }
+
     public Task CreatedAsync(string predictionId)
     {
         Created.Enqueue(predictionId);

@@ -16,6 +16,7 @@ namespace ReplicateMcp.Jobs.Execution;
 internal sealed partial class JobScheduler(
     IJobStore store,
     PredictionRunner runner,
+    SentCreateFinder finder,
     StepInputPreparer inputs,
     TimeProvider time,
     ILogger<JobScheduler> logger)
@@ -28,6 +29,7 @@ internal sealed partial class JobScheduler(
     {
         try
         {
+            job = await ReattachSentCreatesAsync(job, stopping);
             var graph = new JobGraph(job);
             if (graph.InitiallySkipped.Count > 0) await SkipAsync(job.Id, graph.InitiallySkipped);
             var ready = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
@@ -136,6 +138,40 @@ internal sealed partial class JobScheduler(
     }
 
     /// <summary>
+    /// Items whose create was recorded as sent but whose id never came back (a quit or kill while the create was held
+    /// open) are found on Replicate and re-attached; those not found never reached it and are created again.
+    /// </summary>
+    private async Task<Job> ReattachSentCreatesAsync(Job job, CancellationToken stopping)
+    {
+        var unanswered = job.Items.Where(i => i is { Status: ItemStatus.Running, PredictionId: null, Sent: not null }).ToList();
+        if (unanswered.Count == 0) return job;
+        var indexBySent = unanswered.ToDictionary(i => i.Sent!, i => i.Index);
+        while (true)
+        {
+            try
+            {
+                await finder.FindAsync([.. indexBySent.Keys], TakenIds, async matches =>
+                {
+                    foreach (var (sent, prediction) in matches) LogReattached(job.Id, job.Items[indexBySent[sent]].Key, prediction.Id);
+                    await store.UpdateAsync(job.Id, j => matches.Aggregate(j, (next, m) => next.ItemCreated(indexBySent[m.Sent], m.Prediction.Id)), durable: true, CancellationToken.None);
+                }, stopping);
+                return store.Get(job.Id) ?? job;
+            }
+            catch (Exception ex) when (ReplicateFaults.IsAny(ex) && !stopping.IsCancellationRequested)
+            {
+                // Creating again without knowing could pay twice: keep asking until Replicate answers.
+                LogReattachFault(ex, job.Id);
+                await Task.Delay(ReattachRetryDelay, time, stopping);
+            }
+        }
+    }
+
+    private static readonly TimeSpan ReattachRetryDelay = TimeSpan.FromSeconds(2);
+
+    private IReadOnlySet<string> TakenIds() =>
+        store.List().SelectMany(j => j.Items).Select(i => i.PredictionId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
     /// The outcome could not be saved (e.g. a full disk): the item is reported failed with the reason, so nobody
     /// trusts a result a restart would not find. Memory holds it even when this write cannot reach the disk either.
     /// </summary>
@@ -180,6 +216,9 @@ internal sealed partial class JobScheduler(
             return store.UpdateAsync(jobId, j => j.ItemStarted(index, now, sentInput));
         }
 
+        public Task SentAsync(SentCreate sent) =>
+            store.UpdateAsync(jobId, j => j.ItemSent(index, sent), durable: true);
+
         public Task CreatedAsync(string predictionId) =>
             store.UpdateAsync(jobId, j => j.ItemCreated(index, predictionId), durable: true);
     }
@@ -195,6 +234,12 @@ internal sealed partial class JobScheduler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: saving {Item} failed")]
     private partial void LogRecordFault(Exception ex, string jobId, string item);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} item {Item}: re-attached to prediction {PredictionId}, created before a restart")]
+    private partial void LogReattached(string jobId, string item, string predictionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: finding creates sent before a restart failed; trying again")]
+    private partial void LogReattachFault(Exception ex, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} stopped on an internal error")]
     private partial void LogBug(Exception ex, string jobId);
