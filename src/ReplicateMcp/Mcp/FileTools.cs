@@ -9,7 +9,7 @@ using ReplicateMcp.LocalFiles;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>Finds local files a model may send as inputs (<c>replicate_list_files</c>).</summary>
-internal sealed class FileTools(ClientAllowedFolders allowed)
+internal sealed class FileTools(AllowedFolders configured, ClientRootsReader roots)
 {
     public async Task<CallToolResult> ListAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class FileTools(ClientAllowedFolders allowed)
         var limit = args.Read(ToolInputs.FileLimit);
         args.ThrowIfInvalid();
 
-        var folders = await allowed.ForAsync(request.Server, cancellationToken);
+        var folders = configured.WithClientRoots(await roots.ReadAsync(request.Server, cancellationToken));
         FileListing listing;
         try
         {

@@ -11,7 +11,6 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<JobStatusWaiter>();
         services.AddSingleton<Previews.ContactSheetRenderer>();
         services.AddSingleton<PreviewBlocks>();
-        services.AddSingleton<ClientAllowedFolders>();
         services.AddSingleton<ClientRootsReader>();
         ToolDefinitions.AddToolClasses(services);
         return services
