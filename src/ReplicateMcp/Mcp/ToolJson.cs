@@ -23,11 +23,10 @@ internal static class ToolJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(ToolJsonContext.Default.Options)
+        // The status settings (naming, nulls written, readable escaping), with our other shapes and the SDK's added.
+        var options = new JsonSerializerOptions(StatusJson.Options)
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine(StatusJsonContext.Default, ToolJsonContext.Default, McpJsonUtilities.DefaultOptions.TypeInfoResolver!),
-            // Results are read by models and people, not embedded in HTML: keep quotes and non-ASCII readable.
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly();
         return options;
