@@ -187,9 +187,11 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     {
         lock (_lock)
         {
+            // A prediction the list showed terminal waits only for its GET: it needs no list any more, so predictions that
+            // end together take consecutive ticks when nothing else is followed, not every other one.
             DateTimeOffset? oldest = null;
             foreach (var followed in _followed.Values)
-                if (followed.CreatedAt is { } created && (oldest is null || created < oldest)) oldest = created;
+                if (!followed.SeenTerminal && followed.CreatedAt is { } created && (oldest is null || created < oldest)) oldest = created;
             foreach (var find in _finds)
                 if (oldest is null || find.Sent.SentAt < oldest) oldest = find.Sent.SentAt;
             ForgetKnownNoFindCanTake();
@@ -247,7 +249,11 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
                 {
                     if (!prediction.IsTerminal) continue;
                     if (IsWholeTerminalBody(prediction)) finished.Add((followed, prediction));
-                    else QueueById(id);
+                    else
+                    {
+                        followed.SeenTerminal = true;
+                        QueueById(id);
+                    }
                 }
                 else if (nextPage is null && (created < coveredFrom || created < askedAt))
                 {
@@ -304,8 +310,12 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
         Followed? followed;
         lock (_lock)
         {
-            if (_followed.TryGetValue(id, out followed) && followed.CreatedAt is null)
-                followed.CreatedAt = prediction.CreatedAt ?? clock.Now;
+            if (_followed.TryGetValue(id, out followed))
+            {
+                if (followed.CreatedAt is null) followed.CreatedAt = prediction.CreatedAt ?? clock.Now;
+                // Never expected; but a prediction that is not terminal after all must be listed for again.
+                if (!prediction.IsTerminal) followed.SeenTerminal = false;
+            }
         }
         if (prediction.IsTerminal && followed is not null) Complete(followed, prediction);
     }
@@ -354,6 +364,10 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     {
         public string Id { get; } = id;
         public DateTimeOffset? CreatedAt { get; set; } = createdAt;
+
+        /// <summary>The list showed it terminal without its whole body: only a GET by id is left to do.</summary>
+        public bool SeenTerminal { get; set; }
+
         public int Followers { get; set; }
         public TaskCompletionSource<Prediction> Terminal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
