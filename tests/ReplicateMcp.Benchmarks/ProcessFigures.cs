@@ -110,14 +110,14 @@ internal static class ProcessFigures
         return answer["job_id"]?.GetValue<string>() ?? throw new InvalidOperationException($"No job_id in {answer.ToJsonString()}");
     }
 
-    private static async Task<JsonNode> CallToolAsync(StdioServer server, string tool, JsonObject arguments)
+    internal static async Task<JsonNode> CallToolAsync(StdioServer server, string tool, JsonObject arguments)
     {
         var result = await server.RequestAsync("tools/call", new JsonObject { ["name"] = tool, ["arguments"] = arguments });
         if (result["isError"]?.GetValue<bool>() == true) throw new InvalidOperationException($"{tool} answered isError: {result["content"]?.ToJsonString()}");
         return result["structuredContent"] ?? throw new InvalidOperationException($"{tool} gave no structuredContent");
     }
 
-    private static JsonObject InitializeParameters() => new()
+    internal static JsonObject InitializeParameters() => new()
     {
         ["protocolVersion"] = "2025-06-18",
         ["capabilities"] = new JsonObject(),

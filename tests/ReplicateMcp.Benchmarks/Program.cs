@@ -7,7 +7,10 @@ using ReplicateMcp.Benchmarks;
 // Usage: dotnet run -c Release --project tests/ReplicateMcp.Benchmarks [-- --runs N] [--quick] [--no-coldstart] [--aot] [--no-write] [--answer-sizes]
 //        ... -- --process NAME=COMMAND [--process NAME=COMMAND ...]   only the process figures of these commands, e.g.
 //        --process aot=$HOME/.dotnet/tools/replicate-mcp --process dll="dotnet artifacts/fd/ReplicateMcp.dll"
+//        ... -- --following [--runs N (default 5)] [--process NAME=COMMAND]   only the following figures (issue 13), against the built
+//        ReplicateMcp.dll beside the harness unless a command is given
 if (args is [MemoryProbe.ChildArgument]) return await MemoryProbe.RunChildAsync();
+if (args.Contains("--following")) return await MeasureFollowingAsync(args);
 if (args.Contains("--process")) return await MeasureProcessesAsync(args);
 if (args.Contains("--answer-sizes")) return (await Scenarios.AnswerSizesAsync()).All(f => f.Met != false) ? 0 : 1; // sizes only, seconds
 
@@ -65,6 +68,20 @@ static async Task<int> MeasureProcessesAsync(string[] args)
         figures.AddRange(await ProcessFigures.MeasureAsync(name, ProcessFigures.ParseCommand(command)));
     }
     Console.WriteLine(Report(figures, 7, loadBefore, LoadAverage(), clock.Elapsed));
+    return figures.Any(f => f.Met == false) ? 1 : 0;
+}
+
+static async Task<int> MeasureFollowingAsync(string[] args)
+{
+    var loadBefore = LoadAverage();
+    var clock = Stopwatch.StartNew();
+    var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
+    var given = args.SkipWhile(a => a != "--process").Skip(1).FirstOrDefault();
+    var (name, command) = given?.Split('=', 2) is [var n, var c] ? (n, ProcessFigures.ParseCommand(c))
+        : ("dll", ["dotnet", Path.Combine(AppContext.BaseDirectory, "ReplicateMcp.dll")]);
+    Console.Error.WriteLine($"» following: {name} ({string.Join(' ', command)}) …");
+    var figures = await Following.MeasureAsync(name, command, runs);
+    Console.WriteLine(Report(figures, runs, loadBefore, LoadAverage(), clock.Elapsed));
     return figures.Any(f => f.Met == false) ? 1 : 0;
 }
 

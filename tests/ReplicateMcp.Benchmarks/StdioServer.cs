@@ -19,7 +19,11 @@ internal sealed class StdioServer : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts <paramref name="command"/> (file then arguments) with <c>--simulate</c> and a private state folder.</summary>
-    public static StdioServer Start(IReadOnlyList<string> command, string scratchDir, IReadOnlyList<string> extraArguments)
+    public static StdioServer Start(IReadOnlyList<string> command, string scratchDir, IReadOnlyList<string> extraArguments) =>
+        Start(command, scratchDir, ["--simulate", .. extraArguments], new Dictionary<string, string>());
+
+    /// <summary>Starts <paramref name="command"/> with a private state folder, these arguments and environment variables.</summary>
+    public static StdioServer Start(IReadOnlyList<string> command, string scratchDir, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -28,10 +32,11 @@ internal sealed class StdioServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in command.Skip(1).Concat(["--simulate", .. extraArguments])) start.ArgumentList.Add(argument);
+        foreach (var argument in command.Skip(1).Concat(arguments)) start.ArgumentList.Add(argument);
         start.Environment["REPLICATE_MCP_STATE_DIR"] = Path.Combine(scratchDir, "state");
         start.Environment["REPLICATE_DOWNLOAD_DIR"] = Path.Combine(scratchDir, "downloads");
         start.Environment["REPLICATE_MCP_LOG_LEVEL"] = "Warning";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{command[0]}'.");
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

@@ -76,6 +76,41 @@ public sealed class PredictionTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task FollowAsync_SeveralFailTogetherAndNothingElseFollowed_OneGetATickWithoutListsBetween()
+    {
+        var predictions = Enumerable.Range(0, 3).Select(i => _account.Create(Model, $$"""{"prompt":"{{i}}"}""", _time.GetUtcNow())).ToList();
+        var follows = predictions.Select(p => Follow(p)).ToList();
+        foreach (var p in predictions) _account.Finish(p.Id, PredictionStatuses.Failed);
+
+        for (var tick = 0; tick < 4; tick++) await _sut.TickAsync(CT);
+
+        Assert.All(follows, f => Assert.True(f.IsCompletedSuccessfully));
+        Assert.All(await Task.WhenAll(follows), done => Assert.Equal("step 1\nstep 2\n", done.Logs));
+        Assert.Single(_client.Lists);
+        Assert.Equal(predictions.Select(p => p.Id), _client.Gets);
+    }
+
+    [Fact]
+    public async Task FollowAsync_FailedWhileOthersRun_ItsGetAlternatesWithTheList()
+    {
+        var failing = _account.Create(Model, """{"prompt":"fails"}""", _time.GetUtcNow());
+        var running = _account.Create(Model, """{"prompt":"runs"}""", _time.GetUtcNow());
+        var failed = Follow(failing);
+        var other = Follow(running);
+        _account.Finish(failing.Id, PredictionStatuses.Failed);
+
+        await _sut.TickAsync(CT);
+        await _sut.TickAsync(CT);
+        _account.Finish(running.Id);
+        await _sut.TickAsync(CT);
+
+        Assert.True(failed.IsCompletedSuccessfully);
+        Assert.True(other.IsCompletedSuccessfully);
+        Assert.Equal(2, _client.Lists.Count);
+        Assert.Equal([failing.Id], _client.Gets);
+    }
+
+    [Fact]
     public async Task FollowAsync_CreatedAtUnknown_LearnsItByIdThenFollowsThroughTheList()
     {
         var p = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow());
@@ -214,6 +249,80 @@ public sealed class PredictionTrackerTests : IDisposable
         await _sut.TickAsync(CT);
         Assert.Equal(fourth.Id, (await late).Id);
         Assert.DoesNotContain(older.Id, ids.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task FindCreatedAsync_HeldCreateBeyondTheFirstPage_FoundOnTheNextPageAtTheNextTick()
+    {
+        var account = new ReplicateAccount(_client) { PageSize = 2 };
+        var now = _time.GetUtcNow();
+        _clock.Observe(now);
+        // Not cancellable: the tracker's own task, done with the tick that found it.
+        var find = _sut.FindCreatedAsync(Sent("0", """{"prompt":"held"}""", _clock.Now), CancellationToken.None);
+        var held = account.Create(Model, """{"prompt":"held"}""", now.AddMilliseconds(100));
+        // Predictions the account made since (other processes, the website) fill the first page.
+        for (var i = 0; i < 3; i++) account.Create(Model, $$"""{"prompt":"other {{i}}"}""", now.AddSeconds(1 + i));
+
+        await _sut.TickAsync(CT);
+        Assert.False(find.IsCompleted);
+        await _sut.TickAsync(CT);
+
+        Assert.True(find.IsCompletedSuccessfully);
+        Assert.Equal(held.Id, (await find).Id);
+        Assert.Equal([null, "https://api.replicate.com/v1/predictions?cursor=2"], _client.Lists.Select(l => l.Cursor));
+    }
+
+    [Fact]
+    public async Task FindCreatedAsync_FirstPageCoversTheSend_NoFurtherPage()
+    {
+        var account = new ReplicateAccount(_client) { PageSize = 2 };
+        var now = _time.GetUtcNow();
+        _clock.Observe(now);
+        var older = account.Create(Model, """{"prompt":"followed"}""", now.AddSeconds(-30));
+        account.Create(Model, """{"prompt":"other"}""", now.AddSeconds(-29));
+        var follow = Follow(older);
+        var find = _sut.FindCreatedAsync(Sent("0", """{"prompt":"held"}""", _clock.Now), CancellationToken.None);
+        var held = account.Create(Model, """{"prompt":"held"}""", now.AddMilliseconds(100));
+
+        await _sut.TickAsync(CT);
+        await _sut.TickAsync(CT);
+
+        Assert.True(find.IsCompletedSuccessfully);
+        Assert.Equal(held.Id, (await find).Id);
+        Assert.False(follow.IsCompleted);
+        // The list from the followed prediction has a next page, but the held create was on the first: the second tick
+        // asks for the followed one by id instead of paging on.
+        Assert.Equal([null], _client.Lists.Select(l => l.Cursor));
+        Assert.Equal([older.Id], _client.Gets);
+    }
+
+    [Fact]
+    public async Task MarkKnown_OlderThanAnyListWindow_Forgotten()
+    {
+        for (var i = 0; i < 50; i++) _sut.MarkKnown($"p{i:D3}");
+        Assert.Equal(50, _sut.KnownCount);
+
+        _time.Advance(PredictionTracker.KnownKeptFor + PredictionTracker.Margin + TimeSpan.FromSeconds(1));
+        await _sut.TickAsync(CT);
+
+        Assert.Equal(0, _sut.KnownCount);
+    }
+
+    [Fact]
+    public async Task MarkKnown_InsideAnOpenFindsWindow_KeptAndNeverTaken()
+    {
+        const string input = """{"prompt":"same"}""";
+        _clock.Observe(_time.GetUtcNow());
+        var find = _sut.FindCreatedAsync(Sent("0", input, _clock.Now), CT);
+        var answered = _account.Create(Model, input, _time.GetUtcNow().AddMilliseconds(100));
+        _sut.MarkKnown(answered.Id);
+
+        // A create may be held for up to a minute, and an answer may come late: the id must stay taken all along.
+        _time.Advance(PredictionTracker.KnownKeptFor * 3);
+        await _sut.TickAsync(CT);
+
+        Assert.False(find.IsCompleted);
+        Assert.Equal(1, _sut.KnownCount);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace ReplicateMcp.Tests.Predictions;
 
 /// <summary>
 /// The predictions of one Replicate account, stamped in Replicate's clock, served to a <see cref="ScriptedReplicateClient"/>:
-/// the list answers newest first, <see cref="PageSize"/> a page, with <c>created_after</c>; a GET answers by id.
+/// the list answers newest first, <see cref="PageSize"/> a page, with <c>created_after</c> and a cursor; a GET answers by id.
 /// </summary>
 internal sealed class ReplicateAccount
 {
@@ -53,10 +53,12 @@ internal sealed class ReplicateAccount
     private PredictionPage List(ListCall call)
     {
         var matching = _predictions.Values.Where(p => p.CreatedAt >= call.CreatedAfter).OrderByDescending(p => p.CreatedAt).ToList();
+        // The cursor is the rank of the page's first item among those the filter admits.
+        var skip = call.Cursor is { } cursor ? int.Parse(cursor[(cursor.IndexOf("cursor=", StringComparison.Ordinal) + "cursor=".Length)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
         return new PredictionPage
         {
-            Results = [.. matching.Take(PageSize).Select(p => ListShowsLogs || !p.IsTerminal ? p : p with { Logs = null })],
-            Next = matching.Count > PageSize ? "https://api.replicate.com/v1/predictions?cursor=next" : null,
+            Results = [.. matching.Skip(skip).Take(PageSize).Select(p => ListShowsLogs || !p.IsTerminal ? p : p with { Logs = null })],
+            Next = matching.Count > skip + PageSize ? $"https://api.replicate.com/v1/predictions?cursor={skip + PageSize}" : null,
         };
     }
 }
