@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelContextProtocol.Client;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 
@@ -141,47 +140,13 @@ public sealed class OwnershipProcessTests : IDisposable
         return server;
     }
 
-    private static async Task<string> StartBatchAsync(ShellServer server, int items, int concurrency)
-    {
-        var list = new JsonArray([.. Enumerable.Range(0, items).Select(i => (JsonNode?)new JsonObject
-        {
-            ["model"] = "acme/gen",
-            ["input"] = new JsonObject { ["prompt"] = $"item {i}" },
-        })]);
-        var started = await server.Client!.CallToolAsync("replicate_batch_start", new Dictionary<string, object?>
-        {
-            ["validate"] = false,
-            ["download"] = false,
-            ["concurrency"] = concurrency,
-            ["items"] = JsonDocument.Parse(list.ToJsonString()).RootElement,
-        }, cancellationToken: CT);
-        Assert.NotEqual(true, started.IsError);
-        return started.StructuredContent!.Value.GetProperty("job_id").GetString()!;
-    }
+    private static Task<string> StartBatchAsync(ShellServer server, int items, int concurrency) =>
+        ProcessBatches.StartAsync(server, items, concurrency, CT);
 
-    /// <summary>Asks <paramref name="server"/> until the batch is no longer running (another server's job is read from its file, without waiting).</summary>
-    private static async Task<JsonNode> WaitForBatchAsync(ShellServer server, string jobId, TimeSpan limit)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = await server.Client!.CallToolAsync("replicate_batch_status",
-                new Dictionary<string, object?> { ["job_id"] = jobId, ["wait_seconds"] = 5, ["include_results"] = false }, cancellationToken: CT);
-            Assert.NotEqual(true, status.IsError);
-            var view = JsonNode.Parse(status.StructuredContent!.Value.GetRawText())!;
-            if (view["status"]!.GetValue<string>() != "running") return view;
-            Assert.True(deadline.Elapsed < limit, $"{jobId} still running after {limit.TotalSeconds} s: {view.ToJsonString()}\nserver stderr:\n{server.Stderr}");
-            await Task.Delay(200, CT); // the one poll loop against a real child process
-        }
-    }
+    private static Task<JsonNode> WaitForBatchAsync(ShellServer server, string jobId, TimeSpan limit) =>
+        ProcessBatches.WaitForEndAsync(server, jobId, limit, CT);
 
-    private static void AssertEachCreatedOnce(StatefulReplicateFake fake, int items)
-    {
-        var counts = fake.Creates.GroupBy(c => c.Input).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var paidTwice = counts.Where(c => c.Value > 1).Select(c => $"{c.Key} ×{c.Value}").ToList();
-        Assert.True(paidTwice.Count == 0, $"created more than once: {string.Join(", ", paidTwice)}");
-        Assert.Equal(items, counts.Count);
-    }
+    private static void AssertEachCreatedOnce(StatefulReplicateFake fake, int items) => ProcessBatches.AssertEachCreatedOnce(fake, items);
 
     /// <summary>
     /// Waits until the job file holds <paramref name="predictions"/> prediction ids: ownership is tested here, so the kill

@@ -42,6 +42,32 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
             File.Delete(claim);
     }
 
+    /// <summary>
+    /// Removes the claims of jobs that are gone (evicted by any server, or moved aside). <paramref name="listJobIds"/>
+    /// lists every job file there is; it is called after the claims are listed, so a claim taken out meanwhile is never
+    /// judged by an older listing: each listed claim was made after its job file was read, hence before the job files
+    /// were listed, and a job file that is deleted never comes back.
+    /// </summary>
+    public void ForgetGone(Func<IReadOnlySet<string>> listJobIds)
+    {
+        var claims = Directory.Exists(ClaimsFolder) ? Directory.GetFiles(ClaimsFolder) : [];
+        var jobIds = listJobIds();
+        foreach (var claim in claims)
+        {
+            var name = Path.GetFileName(claim);
+            var at = name.IndexOf('@', StringComparison.Ordinal);
+            if (at <= 0 || jobIds.Contains(name[..at])) continue;
+            try
+            {
+                File.Delete(claim);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A file we may not touch: the next sweep tries again.
+            }
+        }
+    }
+
     private string ClaimPath(OwnedJob orphan) =>
         Path.Combine(ClaimsFolder, $"{CheckName(orphan.JobId, "jobId")}@{CheckName(orphan.OwnerId ?? "none", "ownerId")}");
 

@@ -31,6 +31,10 @@ internal sealed partial class JobRecoveryService(
         "and resuming it against the wrong one could pay for predictions twice. Start it again; predictions it had created can be looked up with replicate_get_prediction.";
 
     private readonly CancellationTokenSource _stopping = new();
+
+    // The unfinished jobs on disk as last read, by id. A sweep reads a job file again only when it was replaced (an
+    // owner's death changes no file: its lock tells), so a sweep costs a directory listing, not a read of every job.
+    private readonly Dictionary<string, Job> _unfinishedOnDisk = new(StringComparer.Ordinal);
     private readonly string _backend = JobBackend.Of(replicateOptions.Value);
     private Task _sweeping = Task.CompletedTask;
 
@@ -50,6 +54,7 @@ internal sealed partial class JobRecoveryService(
             store.Restore(job);
             finished++;
         }
+        Remember(loaded);
         var adopted = await AdoptOrphansAsync(loaded, cancellationToken);
         if (finished + adopted > 0) LogRecovered(finished, adopted);
         _sweeping = SweepForeverAsync(_stopping.Token);
@@ -80,7 +85,7 @@ internal sealed partial class JobRecoveryService(
             {
                 try
                 {
-                    await AdoptOrphansAsync(persistence.LoadAll(), stopping);
+                    await SweepAsync(stopping);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -91,6 +96,31 @@ internal sealed partial class JobRecoveryService(
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// One sweep: re-reads only the job files replaced since the last look, drops the claims of jobs that are gone,
+    /// and adopts the unfinished jobs whose owner lock is free.
+    /// </summary>
+    internal async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        JobFileChanges? changes = null;
+        Claims.ForgetGone(() => (changes = persistence.LoadChanged()).Present);
+        foreach (var gone in _unfinishedOnDisk.Keys.Where(id => !changes!.Present.Contains(id)).ToList())
+            _unfinishedOnDisk.Remove(gone);
+        Remember(changes!.Changed);
+        await AdoptOrphansAsync([.. _unfinishedOnDisk.Values], cancellationToken);
+    }
+
+    private void Remember(IEnumerable<Job> read)
+    {
+        foreach (var job in read) Remember(job.Id, job);
+    }
+
+    private void Remember(string jobId, Job? read)
+    {
+        if (read is { IsFinished: false }) _unfinishedOnDisk[jobId] = read;
+        else _unfinishedOnDisk.Remove(jobId);
     }
 
     /// <summary>Adopts the orphans among <paramref name="onDisk"/> this process wins the claim for; returns how many.</summary>
@@ -105,20 +135,28 @@ internal sealed partial class JobRecoveryService(
         var adopted = 0;
         foreach (var orphan in claims.FindOrphans(candidates.Values.Select(j => new OwnedJob(j.Id, j.OwnerId))))
         {
-            if (!claims.TryClaim(orphan)) continue; // another server adopts it
+            if (!claims.TryClaim(orphan))
+            {
+                Remember(orphan.JobId, persistence.TryLoad(orphan.JobId)); // another server adopts it: see it as it is now
+                continue;
+            }
             // The file as it is now: the claim is against the owner we saw, so nobody else has written since.
-            if (persistence.TryLoad(orphan.JobId) is not { IsFinished: false } latest || latest.OwnerId != orphan.OwnerId) continue;
+            var latest = persistence.TryLoad(orphan.JobId);
+            Remember(orphan.JobId, latest);
+            if (latest is not { IsFinished: false } || latest.OwnerId != orphan.OwnerId) continue;
             var mine = latest with { OwnerId = ownership.OwnerId, Owner = null };
             if (mine.Backend is null)
             {
                 mine = mine.FailedRemaining(time.GetUtcNow(), NoBackendRecorded) with { Backend = _backend };
                 store.Restore(mine);
                 await persistence.SaveAsync(mine, durable: true, cancellationToken);
+                Remember(mine.Id, mine);
                 LogEndedWithoutBackend(mine.Id);
                 continue;
             }
             store.Restore(mine);
             await persistence.SaveAsync(mine, durable: true, cancellationToken);
+            Remember(mine.Id, mine);
             registry.Start(mine);
             LogAdopted(mine.Id, orphan.OwnerId ?? "none");
             adopted++;

@@ -19,6 +19,9 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
     private readonly ConcurrentDictionary<string, Job> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _scheduled = new(StringComparer.Ordinal);
+    private readonly Lock _loading = new();
+    private readonly HashSet<string> _warnedNewer = new(StringComparer.Ordinal);
+    private Dictionary<string, (DateTime Written, long Length)> _stamps = new(StringComparer.Ordinal);
 
     public JsonFileJobPersistence(string stateDirectory, TimeSpan coalescing, TimeProvider time, ILogger<JsonFileJobPersistence> logger)
     {
@@ -81,33 +84,69 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
         foreach (var id in _latest.Keys) await WriteAsync(id, cancellationToken);
     }
 
-    public IReadOnlyList<Job> LoadAll()
+    public IReadOnlyList<Job> LoadAll() => Load(onlyChanged: false).Changed;
+
+    public JobFileChanges LoadChanged() => Load(onlyChanged: true);
+
+    /// <summary>
+    /// Reads the job files (with <paramref name="onlyChanged"/>, those whose write time or length differs from the
+    /// last load: the owner replaces a file whole on every save) and remembers what it saw.
+    /// </summary>
+    private JobFileChanges Load(bool onlyChanged)
     {
-        var jobs = new List<Job>();
-        foreach (var file in Directory.EnumerateFiles(_directory, "*.json"))
+        lock (_loading)
         {
-            try
+            var jobs = new List<Job>();
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            var stamps = new Dictionary<string, (DateTime Written, long Length)>(StringComparer.Ordinal);
+            foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*.json"))
             {
-                var job = ReadJobFile(file);
-                if (job.Version > Job.FormatVersion)
-                {
-                    LogNewerFormat(file, job.Version);
-                    continue;
-                }
-                jobs.Add(job);
+                if (StampOf(file) is not { } stamp) continue; // deleted since it was listed
+                present.Add(Path.GetFileNameWithoutExtension(file.Name));
+                stamps[file.FullName] = stamp;
+                if (onlyChanged && _stamps.TryGetValue(file.FullName, out var seen) && seen == stamp) continue;
+                if (ReadForLoad(file.FullName) is { } job) jobs.Add(job);
             }
-            catch (Exception ex) when (IsUnreadable(ex))
-            {
-                // A newer server sharing the state dir may write values we cannot read: its file is not ours to move.
-                if (ex is JsonException && ReadVersion(file) is { } version && version > Job.FormatVersion)
-                {
-                    LogNewerFormat(file, version);
-                    continue;
-                }
-                MoveAside(file, ex);
-            }
+            _stamps = stamps; // files gone since are forgotten
+            return new JobFileChanges(jobs, present);
         }
-        return jobs;
+    }
+
+    private static (DateTime Written, long Length)? StampOf(FileInfo file)
+    {
+        try
+        {
+            return (file.LastWriteTimeUtc, file.Length);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private Job? ReadForLoad(string file)
+    {
+        try
+        {
+            var job = ReadJobFile(file);
+            if (job.Version <= Job.FormatVersion) return job;
+            WarnNewerFormat(file, job.Version);
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            // A newer server sharing the state dir may write values we cannot read: its file is not ours to move.
+            if (ex is JsonException && ReadVersion(file) is { } version && version > Job.FormatVersion)
+                WarnNewerFormat(file, version);
+            else
+                MoveAside(file, ex);
+        }
+        return null;
+    }
+
+    /// <summary>Once per file for the life of the process: a newer server keeps rewriting its files.</summary>
+    private void WarnNewerFormat(string file, int version)
+    {
+        if (_warnedNewer.Add(file)) LogNewerFormat(file, version);
     }
 
     public Job? TryLoad(string jobId)
