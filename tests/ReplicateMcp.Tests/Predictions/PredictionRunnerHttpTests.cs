@@ -1,37 +1,34 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Predictions;
 
 /// <summary>The runner from the production registration against a WireMock Replicate: routing, polling, downloads.</summary>
-public sealed class PredictionRunnerHttpTests : IDisposable
+public sealed class PredictionRunnerHttpTests : IAsyncDisposable
 {
     private readonly ReplicateFake _fake = new();
-    private readonly TempDirectory _downloads = new();
     private readonly RecordingProgress _progress = new();
-    private IHost? _host;
+    private ExecCoreHarness? _core;
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _host?.Dispose();
+        if (_core is not null) await _core.DisposeAsync();
         _fake.Dispose();
-        _downloads.Dispose();
     }
 
     private PredictionRunner CreateSut()
     {
-        var settings = TestHost.Settings(_fake.ApiBaseUrl, _downloads.Path);
-        _host = TestHost.Build(settings);
+        _core = new ExecCoreHarness(time: TimeProvider.System, apiBaseUrl: _fake.ApiBaseUrl);
         // The production tracker follows what the runner creates; nothing else of the host is started.
-        _host.Services.GetRequiredService<PredictionTracker>().StartAsync(CT).GetAwaiter().GetResult();
-        return _host.Services.GetRequiredService<PredictionRunner>();
+        _core.Services.GetRequiredService<PredictionTracker>().StartAsync(CT).GetAwaiter().GetResult();
+        return _core.Services.GetRequiredService<PredictionRunner>();
     }
 
     private static PredictionRequest Request(string model, string input, bool download, string folder = "job1/0") =>
@@ -66,7 +63,7 @@ public sealed class PredictionRunnerHttpTests : IDisposable
         Assert.Equal(id, result.PredictionId);
         Assert.Equal("succeeded", result.Status);
         Assert.Equal([png], result.Urls);
-        var expectedPath = Path.Combine(_downloads.Path, "job1", "0", "output-0.png");
+        var expectedPath = Path.Combine(_core!.DownloadDirectory, "job1", "0", "output-0.png");
         Assert.Equal([expectedPath], result.LocalPaths);
         Assert.Equal(ReplicateFake.Png, await File.ReadAllBytesAsync(expectedPath, CT));
         Assert.Null(result.DownloadError);
@@ -97,7 +94,7 @@ public sealed class PredictionRunnerHttpTests : IDisposable
         Assert.Empty(outcome.Result.LocalPaths);
         Assert.Single(_fake.Requests("POST", "/v1/models/meta/meta-llama-3-8b-instruct/predictions"));
         Assert.Empty(_fake.Requests("POST", "/v1/predictions"));
-        Assert.False(Directory.Exists(Path.Combine(_downloads.Path, "job1")));
+        Assert.False(Directory.Exists(Path.Combine(_core!.DownloadDirectory, "job1")));
     }
 
     [Fact]

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ReplicateMcp.Hosting;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Status;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -43,18 +41,10 @@ public sealed class SecretsTests : IDisposable
                 .WithBody("""{"owner": "acme", "name": "x", "is_official": true}"""));
 
         var logs = new CapturingLoggerProvider();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Replicate:BaseUrl"] = _server.Url + "/v1",
-            ["Replicate:ApiToken"] = Token,
-            ["Downloads:DownloadDirectory"] = Path.Combine(_root, "dl"),
-            ["Jobs:StateDirectory"] = Path.Combine(_root, "state"),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        services.AddSingleton<IHostApplicationLifetime>(new NeverStopping());
-        services.AddReplicateMcpCore(configuration);
-        await using var provider = services.BuildServiceProvider();
+        await using var core = new ExecCoreHarness(time: TimeProvider.System, apiBaseUrl: _server.Url + "/v1",
+            configure: services => services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)),
+            extraSettings: new Dictionary<string, string?> { ["Replicate:ApiToken"] = Token, ["Jobs:StateDirectory"] = Path.Combine(_root, "state") });
+        var provider = core.Services;
         var ct = TestContext.Current.CancellationToken;
 
         var input = JsonDocument.Parse("""{"prompt": "p"}""").RootElement;
@@ -90,13 +80,5 @@ public sealed class SecretsTests : IDisposable
     {
         _server.Dispose(); // stops it too
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
-    private sealed class NeverStopping : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() { }
     }
 }

@@ -3,9 +3,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Settings;
@@ -13,31 +13,28 @@ using WireMock.Settings;
 namespace ReplicateMcp.Tests.Replicate;
 
 /// <summary>The Replicate client through the production registration, its resilience pipeline included, against WireMock.</summary>
-public sealed class ReplicateClientTests : IDisposable
+public sealed class ReplicateClientTests : IAsyncDisposable
 {
     private const string Id = "azaq55dbukgxg6kubr4k6g3pby";
 
     private readonly ReplicateFake _fake = new();
-    private readonly TempDirectory _downloads = new();
-    private readonly List<IHost> _hosts = [];
+    private readonly List<ExecCoreHarness> _cores = [];
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
     private static JsonElement Input => JsonDocument.Parse("""{"prompt":"a corgi","num_outputs":1}""").RootElement;
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        foreach (var host in _hosts) host.Dispose();
+        foreach (var core in _cores) await core.DisposeAsync();
         _fake.Dispose();
-        _downloads.Dispose();
     }
 
     private IReplicateClient CreateSut(TimeProvider? time = null, string? apiBaseUrl = null)
     {
-        var host = TestHost.Build(TestHost.Settings(apiBaseUrl ?? _fake.ApiBaseUrl, _downloads.Path),
-            services => { if (time is not null) services.AddSingleton(time); });
-        _hosts.Add(host);
-        return host.Services.GetRequiredService<IReplicateClient>();
+        var core = new ExecCoreHarness(time: time ?? TimeProvider.System, apiBaseUrl: apiBaseUrl ?? _fake.ApiBaseUrl);
+        _cores.Add(core);
+        return core.Services.GetRequiredService<IReplicateClient>();
     }
 
     private static ModelRef Model(string text) => ModelRef.TryParse(text, out var model) ? model : throw new ArgumentException(text);
