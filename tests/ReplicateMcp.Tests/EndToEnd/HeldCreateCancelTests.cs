@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Tests.TestUtilities;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 

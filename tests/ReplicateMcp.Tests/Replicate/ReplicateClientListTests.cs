@@ -13,7 +13,7 @@ public sealed class ReplicateClientListTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset After = new(2023, 11, 16, 11, 46, 0, TimeSpan.Zero);
 
-    private readonly ReplicateFake _fake = new();
+    private readonly StatefulReplicateFake _fake = new();
     private readonly List<ExecCoreHarness> _cores = [];
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
@@ -88,9 +88,9 @@ public sealed class ReplicateClientListTests : IAsyncDisposable
     public async Task ListPredictionsAsync_503Then200_IsRetriedLikeOtherReads()
     {
         _fake.Server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).InScenario("flaky").WillSetStateTo("up")
-            .RespondWith(ReplicateFake.JsonResponse(503, new JsonObject { ["detail"] = "unavailable", ["status"] = 503 }));
+            .RespondWith(StatefulReplicateFake.JsonResponse(503, new JsonObject { ["detail"] = "unavailable", ["status"] = 503 }));
         _fake.Server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).InScenario("flaky").WhenStateIs("up")
-            .RespondWith(ReplicateFake.JsonResponse(200, Page(null, ApiSamples.Prediction("02", "p1"))));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, Page(null, ApiSamples.Prediction("02", "p1"))));
 
         var page = await CreateSut().ListPredictionsAsync(After, null, null, CT);
 

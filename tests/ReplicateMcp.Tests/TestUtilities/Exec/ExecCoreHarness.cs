@@ -22,7 +22,7 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>The API token configured (when <c>withToken</c>).</summary>
-    public const string Token = "r8_TESTTOKEN_abc123xyz";
+    public const string Token = StatefulReplicateFake.Token;
 
     private readonly string _downloads = Path.Combine(Path.GetTempPath(), "rmcp-exec-" + Guid.NewGuid().ToString("N"));
     private readonly List<IHostedService> _started = [];
