@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReplicateMcp.Downloads;
+using ReplicateMcp.Tests.TestUtilities;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace ReplicateMcp.Tests.Downloads;
 
@@ -11,7 +11,7 @@ public sealed class OutputDownloaderTests : IDisposable
     private static readonly byte[] Png = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3];
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 4, 5, 6];
 
-    private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly StatefulReplicateFake _fake = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("replicate-mcp-dl-").FullName;
     private readonly RecordingHandler _handler = new(new SocketsHttpHandler { AllowAutoRedirect = false });
 
@@ -21,7 +21,7 @@ public sealed class OutputDownloaderTests : IDisposable
 
     public void Dispose()
     {
-        _server.Dispose();
+        _fake.Dispose();
         _handler.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
@@ -31,17 +31,17 @@ public sealed class OutputDownloaderTests : IDisposable
         new DownloadOptions
         {
             DownloadDirectory = _dir,
-            ApiBaseUrl = new Uri(_server.Url!),
+            ApiBaseUrl = new Uri(_fake.Server.Url!),
             MaxFileBytes = maxFileBytes,
         },
         NullLogger<OutputDownloader>.Instance);
 
     private void Serve(string path, byte[] body, string contentType = "application/octet-stream", int status = 200) =>
-        _server.Given(Request.Create().WithPath(path).UsingGet())
+        _fake.Server.Given(Request.Create().WithPath(path).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body));
 
     private void Redirect(string path, string location, int status = 302) =>
-        _server.Given(Request.Create().WithPath(path).UsingGet())
+        _fake.Server.Given(Request.Create().WithPath(path).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Location", location));
 
     private string[] FilesInJobFolder() =>
@@ -54,7 +54,7 @@ public sealed class OutputDownloaderTests : IDisposable
         Serve("/pbxt/Photo.JPG", Jpeg, "image/jpeg");
 
         var outcome = await CreateSut().DownloadAsync(
-            [new(0, $"{_server.Url}/pbxt/out-0.png"), new(1, $"{_server.Url}/pbxt/Photo.JPG")], "job1/3", CT);
+            [new(0, $"{_fake.Server.Url}/pbxt/out-0.png"), new(1, $"{_fake.Server.Url}/pbxt/Photo.JPG")], "job1/3", CT);
 
         Assert.Null(outcome.Error);
         Assert.Equal([Path.Combine(JobFolder, "output-0.png"), Path.Combine(JobFolder, "output-1.jpg")], outcome.LocalPaths);
@@ -68,7 +68,7 @@ public sealed class OutputDownloaderTests : IDisposable
     {
         Serve("/files/abc", Png, "image/webp");
 
-        var outcome = await CreateSut().DownloadAsync([new(0, $"{_server.Url}/files/abc")], "job1/3", CT);
+        var outcome = await CreateSut().DownloadAsync([new(0, $"{_fake.Server.Url}/files/abc")], "job1/3", CT);
 
         Assert.Null(outcome.Error);
         Assert.Equal(Path.Combine(JobFolder, "output-0.webp"), outcome.LocalPaths[0]);
@@ -79,7 +79,7 @@ public sealed class OutputDownloaderTests : IDisposable
     {
         Serve("/etc/passwd", "root:x:0:0"u8.ToArray());
 
-        var outcome = await CreateSut().DownloadAsync([new(0, $"{_server.Url}/../../etc/passwd")], "job1/3", CT);
+        var outcome = await CreateSut().DownloadAsync([new(0, $"{_fake.Server.Url}/../../etc/passwd")], "job1/3", CT);
 
         Assert.Null(outcome.Error);
         Assert.Equal(Path.Combine(JobFolder, "output-0.bin"), outcome.LocalPaths[0]);
@@ -102,11 +102,11 @@ public sealed class OutputDownloaderTests : IDisposable
     {
         Redirect("/r", "https://evil.example/x.png");
 
-        var outcome = await CreateSut().DownloadAsync([new(0, $"{_server.Url}/r")], "job1/3", CT);
+        var outcome = await CreateSut().DownloadAsync([new(0, $"{_fake.Server.Url}/r")], "job1/3", CT);
 
         Assert.Equal([null], outcome.LocalPaths);
         Assert.Equal("output-0: redirect to 'https://evil.example' refused: not an allowed download host", outcome.Error);
-        Assert.Equal([new Uri($"{_server.Url}/r")], _handler.Requests);
+        Assert.Equal([new Uri($"{_fake.Server.Url}/r")], _handler.Requests);
         Assert.Empty(FilesInJobFolder());
     }
 
@@ -119,10 +119,10 @@ public sealed class OutputDownloaderTests : IDisposable
     public async Task DownloadAsync_RedirectWithinAllowedHosts_IsFollowed(int status)
     {
         Redirect("/r1", "/r2", status);
-        Redirect("/r2", $"{_server.Url}/final/out.png", status);
+        Redirect("/r2", $"{_fake.Server.Url}/final/out.png", status);
         Serve("/final/out.png", Png, "image/png");
 
-        var outcome = await CreateSut().DownloadAsync([new(0, $"{_server.Url}/r1")], "job1/3", CT);
+        var outcome = await CreateSut().DownloadAsync([new(0, $"{_fake.Server.Url}/r1")], "job1/3", CT);
 
         Assert.Null(outcome.Error);
         Assert.Equal(Path.Combine(JobFolder, "output-0.png"), outcome.LocalPaths[0]);
@@ -135,7 +135,7 @@ public sealed class OutputDownloaderTests : IDisposable
     {
         Redirect("/loop", "/loop");
 
-        var outcome = await CreateSut().DownloadAsync([new(0, $"{_server.Url}/loop")], "job1/3", CT);
+        var outcome = await CreateSut().DownloadAsync([new(0, $"{_fake.Server.Url}/loop")], "job1/3", CT);
 
         Assert.Equal("output-0: more than 5 redirects", outcome.Error);
         Assert.Equal(6, _handler.Requests.Count);
@@ -146,7 +146,7 @@ public sealed class OutputDownloaderTests : IDisposable
     {
         Serve("/big.png", new byte[100], "image/png");
 
-        var outcome = await CreateSut(maxFileBytes: 10).DownloadAsync([new(0, $"{_server.Url}/big.png")], "job1/3", CT);
+        var outcome = await CreateSut(maxFileBytes: 10).DownloadAsync([new(0, $"{_fake.Server.Url}/big.png")], "job1/3", CT);
 
         Assert.Equal([null], outcome.LocalPaths);
         Assert.Equal("output-0: larger than the 10-byte limit", outcome.Error);
@@ -160,7 +160,7 @@ public sealed class OutputDownloaderTests : IDisposable
         Serve("/broken.png", "oops"u8.ToArray(), "text/plain", status: 500);
 
         var outcome = await CreateSut().DownloadAsync(
-            [new(0, $"{_server.Url}/ok.png"), new(1, $"{_server.Url}/broken.png")], "job1/3", CT);
+            [new(0, $"{_fake.Server.Url}/ok.png"), new(1, $"{_fake.Server.Url}/broken.png")], "job1/3", CT);
 
         Assert.Equal([Path.Combine(JobFolder, "output-0.png"), null], outcome.LocalPaths);
         Assert.Equal("output-1: HTTP 500 Internal Server Error", outcome.Error);

@@ -1,3 +1,5 @@
+using ReplicateMcp.Tests.TestUtilities;
+
 namespace ReplicateMcp.Tests.EndToEnd;
 
 /// <summary>

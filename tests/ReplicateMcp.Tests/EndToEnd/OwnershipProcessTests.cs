@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReplicateMcp.Tests.TestUtilities;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Client;
+using ReplicateMcp.Tests.TestUtilities;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 

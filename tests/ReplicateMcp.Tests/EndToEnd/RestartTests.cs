@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using ReplicateMcp.Tests.TestUtilities;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ReplicateMcp.Tests.TestUtilities;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 

@@ -18,7 +18,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         "replicate_list_files",
     ];
 
-    private readonly ReplicateFake _fake = new();
+    private readonly StatefulReplicateFake _fake = new();
     private readonly TempDirectory _downloads = new();
     private readonly TempDirectory _state = new();
     private readonly ConcurrentQueue<string> _stderr = new();
@@ -45,7 +45,7 @@ public sealed class StdioServerTests : IAsyncDisposable
             EnvironmentVariables = new Dictionary<string, string?>
             {
                 ["REPLICATE_BASE_URL"] = _fake.Url + "/v1",
-                ["REPLICATE_API_TOKEN"] = ReplicateFake.Token,
+                ["REPLICATE_API_TOKEN"] = StatefulReplicateFake.Token,
                 ["REPLICATE_DOWNLOAD_DIR"] = _downloads.Path,
                 ["REPLICATE_MCP_STATE_DIR"] = _state.Path,
             },
@@ -85,7 +85,7 @@ public sealed class StdioServerTests : IAsyncDisposable
     [Fact]
     public async Task BatchStart_MixedModels_RunsToCompletionWithFilesAndJobFile()
     {
-        var version = ReplicateFake.Version('e');
+        var version = StatefulReplicateFake.Version('e');
         _fake.OfficialStartingThen("black-forest-labs", "flux-schnell", "official0",
             ApiSamples.Prediction("03", "official0", output: new JsonArray(_fake.ServePng("/files/official0/out-0.png"))));
         _fake.CommunityStartingThen("acme", "corgi", version, "community1",
@@ -126,7 +126,7 @@ public sealed class StdioServerTests : IAsyncDisposable
             var expected = Path.Combine(_downloads.Path, jobId, index.ToString(System.Globalization.CultureInfo.InvariantCulture), "output-0.png");
             var local = Assert.Single(items[index].GetProperty("result").GetProperty("local_paths").EnumerateArray());
             Assert.Equal(expected, local.GetString());
-            Assert.Equal(ReplicateFake.Png, await File.ReadAllBytesAsync(expected, CT));
+            Assert.Equal(StatefulReplicateFake.Png, await File.ReadAllBytesAsync(expected, CT));
         }
 
         var text = Assert.Single(items[2].GetProperty("result").GetProperty("text_output").EnumerateArray());

@@ -5,6 +5,7 @@ using ReplicateMcp.Hosting;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Hosting;
 
@@ -108,7 +109,7 @@ public sealed class AppConfigurationTests
     }
 
     [Fact]
-    public void Read_LargestAllowedValues_PassTheOptionsValidation()
+    public async Task Read_LargestAllowedValues_PassTheOptionsValidation()
     {
         // The table's bounds and the options' [Range] attributes must agree, or a value we let through would still abort.
         var entries = Read(new Dictionary<string, string>
@@ -117,12 +118,10 @@ public sealed class AppConfigurationTests
             ["REPLICATE_MCP_PREFER_WAIT_SECONDS"] = "60",
             ["REPLICATE_DOWNLOAD_HOSTS"] = "cdn.example.com",
         }, null, out _);
-        entries!["Jobs:StateDirectory"] = null;
+        await using var core = new ExecCoreHarness(extraSettings: entries);
 
-        using var host = TestHost.Build(entries);
-
-        Assert.Equal(500, host.Services.GetRequiredService<IOptions<PredictionRunnerOptions>>().Value.MaxConcurrency);
-        Assert.Equal(60, host.Services.GetRequiredService<IOptions<ReplicateOptions>>().Value.MaxPreferWaitSeconds);
-        Assert.Equal(["cdn.example.com"], host.Services.GetRequiredService<IOptions<DownloadOptions>>().Value.ExtraAllowedHosts);
+        Assert.Equal(500, core.Services.GetRequiredService<IOptions<PredictionRunnerOptions>>().Value.MaxConcurrency);
+        Assert.Equal(60, core.Services.GetRequiredService<IOptions<ReplicateOptions>>().Value.MaxPreferWaitSeconds);
+        Assert.Equal(["cdn.example.com"], core.Services.GetRequiredService<IOptions<DownloadOptions>>().Value.ExtraAllowedHosts);
     }
 }

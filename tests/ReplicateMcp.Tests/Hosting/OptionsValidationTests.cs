@@ -4,7 +4,7 @@ using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
-using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Hosting;
 
@@ -20,23 +20,21 @@ public sealed class OptionsValidationTests
     [InlineData("Predictions:MaxConcurrency", "501", nameof(PredictionRunnerOptions.MaxConcurrency))]
     [InlineData("Jobs:MaxFinishedJobs", "0", nameof(JobStoreOptions.MaxFinishedJobs))]
     [InlineData("Downloads:MaxParallelDownloads", "65", nameof(DownloadOptions.MaxParallelDownloads))]
-    public void OutOfRangeSetting_IsRefusedNamingTheMember(string key, string value, string member)
+    public async Task OutOfRangeSetting_IsRefusedNamingTheMember(string key, string value, string member)
     {
-        var settings = TestHost.Settings("http://127.0.0.1:9/v1/", Path.GetTempPath());
-        settings[key] = value;
-        using var host = TestHost.Build(settings);
+        await using var core = new ExecCoreHarness(extraSettings: new Dictionary<string, string?> { [key] = value });
 
-        var problem = Assert.Throws<OptionsValidationException>(() => ReadOptions(host.Services, key));
+        var problem = Assert.Throws<OptionsValidationException>(() => ReadOptions(core.Services, key));
 
         Assert.Contains(member, problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void DefaultSettings_PassEveryValidator()
+    public async Task DefaultSettings_PassEveryValidator()
     {
-        using var host = TestHost.Build(TestHost.Settings("http://127.0.0.1:9/v1/", Path.GetTempPath()));
+        await using var core = new ExecCoreHarness();
 
-        foreach (var key in new[] { "Replicate:", "Predictions:", "Jobs:", "Downloads:" }) ReadOptions(host.Services, key);
+        foreach (var key in new[] { "Replicate:", "Predictions:", "Jobs:", "Downloads:" }) ReadOptions(core.Services, key);
     }
 
     private static object ReadOptions(IServiceProvider services, string key) => key.Split(':')[0] switch

@@ -78,7 +78,7 @@ public sealed class JobRecoveryServiceTests : IDisposable
         var persistence = new RecordingJobPersistence { Stored = { stored } };
         var time = new SignalingTimeProvider();
         await using var harness = HarnessWith(persistence, time);
-        harness.Api.Seed(FakeReplicateApi.Succeeded("p-earlier", "https://replicate.delivery/fake/earlier.png"));
+        harness.Api.Seed(ScriptedReplicateClient.SucceededWithUrls("p-earlier", "https://replicate.delivery/fake/earlier.png"));
 
         var job = await RecoverAndFinishAsync(harness, stored, time);
 

@@ -19,7 +19,7 @@ public sealed class JobRegistryTests : IAsyncLifetime
     {
         _harness.Api.HoldCreates = true;
         var started = await _harness.Starter.StartAsync(Batch(1, Item("acme/flux")), CT);
-        var held = await _harness.Api.NextHeldAsync(CT);
+        var held = await _harness.Api.NextHeldCreateAsync(CT);
 
         var stopping = _harness.Executor.StopAsync(CT);
         Assert.False(stopping.IsCompleted); // the run is inside its create call
@@ -35,7 +35,7 @@ public sealed class JobRegistryTests : IAsyncLifetime
     {
         _harness.Api.HoldCreates = true;
         await _harness.Starter.StartAsync(Batch(1, Item("acme/flux")), CT);
-        _ = await _harness.Api.NextHeldAsync(CT);
+        _ = await _harness.Api.NextHeldCreateAsync(CT);
         using var hostTimeout = new CancellationTokenSource();
 
         var stopping = _harness.Executor.StopAsync(hostTimeout.Token);

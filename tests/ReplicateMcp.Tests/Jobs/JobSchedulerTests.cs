@@ -1,6 +1,7 @@
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.Schemas;
+using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;
 
@@ -13,7 +14,7 @@ public sealed class JobSchedulerTests : IAsyncLifetime
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
-    private FakeReplicateApi Api => _harness.Api;
+    private ScriptedReplicateClient Api => _harness.Api;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -27,14 +28,14 @@ public sealed class JobSchedulerTests : IAsyncLifetime
 
         var started = await _harness.Starter.StartAsync(spec, CT);
 
-        var held = new List<HeldCreate>();
-        for (var i = 0; i < 3; i++) held.Add(await Api.NextHeldAsync(CT));
+        var held = new List<CreateCall>();
+        for (var i = 0; i < 3; i++) held.Add(await Api.NextHeldCreateAsync(CT));
         Assert.Equal(3, Api.CreatesInFlight);
         // Answer one at a time: each answer frees exactly one slot for the next queued item.
         for (var answered = 0; answered < 10; answered++)
         {
             held[answered].Succeed($"https://replicate.delivery/fake/{answered}.png");
-            if (held.Count < 10) held.Add(await Api.NextHeldAsync(CT));
+            if (held.Count < 10) held.Add(await Api.NextHeldCreateAsync(CT));
         }
 
         var job = await _harness.FinishedAsync(started.Job.Id);
@@ -59,17 +60,17 @@ public sealed class JobSchedulerTests : IAsyncLifetime
 
         var started = await _harness.Starter.StartAsync(spec, CT);
 
-        var gen = await Api.NextHeldAsync(CT);
-        Assert.Equal("acme/flux", gen.Call.Model.ToString());
+        var gen = await Api.NextHeldCreateAsync(CT);
+        Assert.Equal("acme/flux", gen.Model.ToString());
         Assert.Single(Api.Creates);
         gen.Succeed(GenUrl);
 
-        var first = await Api.NextHeldAsync(CT);
-        var second = await Api.NextHeldAsync(CT);
+        var first = await Api.NextHeldCreateAsync(CT);
+        var second = await Api.NextHeldCreateAsync(CT);
         // Both downstream creates are held at this point, so they overlap.
         Assert.Equal(2, Api.CreatesInFlight);
-        Assert.Equal(["acme/rembg", "acme/upscaler"], new[] { first, second }.Select(h => h.Call.Model.ToString()).Order(StringComparer.Ordinal));
-        Assert.All([first, second], h => Assert.Equal(GenUrl, h.Call.Input.GetProperty("image").GetString()));
+        Assert.Equal(["acme/rembg", "acme/upscaler"], new[] { first, second }.Select(h => h.Model.ToString()).Order(StringComparer.Ordinal));
+        Assert.All([first, second], h => Assert.Equal(GenUrl, h.Input.GetProperty("image").GetString()));
         first.Succeed("https://replicate.delivery/fake/a.png");
         second.Succeed("https://replicate.delivery/fake/b.png");
 
@@ -93,8 +94,8 @@ public sealed class JobSchedulerTests : IAsyncLifetime
             Step("d", "acme/compose", """{"left": "$b.urls[0]", "right": "$c.urls[0]", "title": "b=$b.prediction_id"}"""));
 
         var started = await _harness.Starter.StartAsync(spec, CT);
-        (await Api.NextHeldAsync(CT)).Succeed("https://replicate.delivery/fake/a.png");
-        var branches = new[] { await Api.NextHeldAsync(CT), await Api.NextHeldAsync(CT) }.ToDictionary(h => h.Call.Model.Name);
+        (await Api.NextHeldCreateAsync(CT)).Succeed("https://replicate.delivery/fake/a.png");
+        var branches = new[] { await Api.NextHeldCreateAsync(CT), await Api.NextHeldCreateAsync(CT) }.ToDictionary(h => h.Model.Name);
 
         branches["upscaler"].Succeed("https://replicate.delivery/fake/b.png");
         var afterB = await _harness.WaitForAsync(started.Job.Id, j => j.Items[1].Status == ItemStatus.Succeeded);
@@ -102,12 +103,12 @@ public sealed class JobSchedulerTests : IAsyncLifetime
         Assert.Equal(ItemStatus.Running, afterB.Items[2].Status);
         branches["rembg"].Succeed("https://replicate.delivery/fake/c.png");
 
-        var d = await Api.NextHeldAsync(CT);
-        Assert.Equal("acme/compose", d.Call.Model.ToString());
+        var d = await Api.NextHeldCreateAsync(CT);
+        Assert.Equal("acme/compose", d.Model.ToString());
         // d's input could only be resolved from b's and c's results once both had succeeded.
-        Assert.Equal("https://replicate.delivery/fake/b.png", d.Call.Input.GetProperty("left").GetString());
-        Assert.Equal("https://replicate.delivery/fake/c.png", d.Call.Input.GetProperty("right").GetString());
-        Assert.Equal($"b={branches["upscaler"].Id}", d.Call.Input.GetProperty("title").GetString());
+        Assert.Equal("https://replicate.delivery/fake/b.png", d.Input.GetProperty("left").GetString());
+        Assert.Equal("https://replicate.delivery/fake/c.png", d.Input.GetProperty("right").GetString());
+        Assert.Equal($"b={branches["upscaler"].PredictionId}", d.Input.GetProperty("title").GetString());
         d.Succeed("https://replicate.delivery/fake/d.png");
 
         var job = await _harness.FinishedAsync(started.Job.Id);
@@ -119,9 +120,9 @@ public sealed class JobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task StartAsync_OneBranchFails_SkipsOnlyItsDescendantsAndIsPartial()
     {
-        Api.Respond = call => call.Model.Name == "bad"
-            ? FakeReplicateApi.Failed(call.PredictionId, "CUDA out of memory")
-            : FakeReplicateApi.Succeeded(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png");
+        Api.DefaultCreate = call => call.Model.Name == "bad"
+            ? ScriptedReplicateClient.Failed(call.PredictionId, "CUDA out of memory")
+            : ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png");
         var spec = Pipeline(2,
             Step("root", "acme/flux", """{"prompt": "a fox"}"""),
             Step("broken", "acme/bad", """{"image": "$root.urls[0]"}"""),
@@ -186,10 +187,10 @@ public sealed class JobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task StartAsync_SchemaCannotBeFetched_StartsAndSaysValidationSkipped()
     {
-        Api.ModelLookupFault = new HttpRequestException("connection refused");
+        Api.ModelLookupFault = _ => new HttpRequestException("connection refused");
 
         // A pinned version needs no lookup to be created, so only validation is affected.
-        var started = await _harness.Starter.StartAsync(Batch(1, Item($"acme/flux:{FakeReplicateApi.Version}")), CT);
+        var started = await _harness.Starter.StartAsync(Batch(1, Item($"acme/flux:{ScriptedReplicateClient.Version}")), CT);
         var job = await _harness.FinishedAsync(started.Job.Id);
 
         Assert.Contains("validation skipped", started.Message);
@@ -203,10 +204,10 @@ public sealed class JobSchedulerTests : IAsyncLifetime
         Api.HoldCreates = true;
         var spec = Batch(2, [.. Enumerable.Range(0, 5).Select(i => Item("acme/flux"))]);
         var started = await _harness.Starter.StartAsync(spec, CT);
-        var running = await Api.NextHeldAsync(CT);
-        var onTheWire = await Api.NextHeldAsync(CT);
+        var running = await Api.NextHeldCreateAsync(CT);
+        var onTheWire = await Api.NextHeldCreateAsync(CT);
         running.Start();
-        await _harness.WaitForAsync(started.Job.Id, j => j.Items.Any(i => i.PredictionId == running.Id));
+        await _harness.WaitForAsync(started.Job.Id, j => j.Items.Any(i => i.PredictionId == running.PredictionId));
 
         var afterCancel = await _harness.Executor.CancelAsync(started.Job.Id, CT);
         Assert.Equal(JobStatus.Canceled, afterCancel!.Status);
@@ -215,8 +216,7 @@ public sealed class JobSchedulerTests : IAsyncLifetime
 
         var job = await _harness.FinishedAsync(started.Job.Id);
         Assert.Equal(2, Api.Creates.Count);
-        Assert.False(Api.Held.Reader.TryRead(out _));
-        Assert.Equal([running.Id, onTheWire.Id], Api.Cancels.Order(StringComparer.Ordinal));
+        Assert.Equal([running.PredictionId, onTheWire.PredictionId], Api.Cancels.Order(StringComparer.Ordinal));
         Assert.Equal(JobStatus.Canceled, job.Status);
         Assert.All(job.Items, i => Assert.Equal(ItemStatus.Canceled, i.Status));
         Assert.All(job.Items.Where(i => i.Index >= 2), i => Assert.Null(i.PredictionId));
@@ -232,9 +232,9 @@ public sealed class JobSchedulerTests : IAsyncLifetime
             Step("up", "acme/upscaler", """{"image": "$gen.urls[0]"}"""),
             Step("after", "acme/rembg", """{"image": "$up.urls[0]"}"""));
         var started = await _harness.Starter.StartAsync(spec, CT);
-        var gen = await Api.NextHeldAsync(CT);
+        var gen = await Api.NextHeldCreateAsync(CT);
         gen.Start();
-        await _harness.WaitForAsync(started.Job.Id, j => j.Items[0].PredictionId == gen.Id);
+        await _harness.WaitForAsync(started.Job.Id, j => j.Items[0].PredictionId == gen.PredictionId);
 
         await _harness.Executor.CancelAsync(started.Job.Id, CT);
         var job = await _harness.FinishedAsync(started.Job.Id);
@@ -242,7 +242,7 @@ public sealed class JobSchedulerTests : IAsyncLifetime
         Assert.Equal(JobStatus.Canceled, job.Status);
         Assert.All(job.Items, i => Assert.Equal(ItemStatus.Canceled, i.Status));
         Assert.All(job.Items, i => Assert.Null(i.SkipReason));
-        Assert.Equal([gen.Id], Api.Cancels);
+        Assert.Equal([gen.PredictionId], Api.Cancels);
         Assert.Single(Api.Creates);
     }
 
@@ -292,7 +292,8 @@ public sealed class JobSchedulerTests : IAsyncLifetime
 
         Assert.Contains(ex.Problems, p => p.StartsWith("steps[gen].model", StringComparison.Ordinal) && p.Contains("replicate_search_models", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("steps[typo].input.image", StringComparison.Ordinal) && p.Contains("unknown step 'gne'", StringComparison.Ordinal));
-        Assert.Contains(ex.Problems, p => p.StartsWith("cycle:", StringComparison.Ordinal) && p.Contains('x') && p.Contains('y'));
+        // The whole line: "cycle", "next" and the like hold an x and a y whatever steps the message names.
+        Assert.Contains("cycle: x → y → x; each step depends on the next, so none of them can start", ex.Problems);
         Assert.Contains(ex.Problems, p => p.StartsWith("steps[styled].input.output_format", StringComparison.Ordinal) && p.Contains("\"gif\"", StringComparison.Ordinal));
         Assert.Empty(Api.Creates);
         Assert.Empty(_harness.Store.List());

@@ -5,6 +5,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.LocalFiles;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.Schemas;
+using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Jobs;
@@ -13,7 +14,7 @@ namespace ReplicateMcp.Tests.Jobs;
 public sealed class StepInputPreparerTests
 {
     private const string GenUrl = "https://replicate.delivery/fake/gen.png";
-    private readonly FakeReplicateApi _api = new();
+    private readonly ScriptedReplicateClient _api = new() { AnyModelIsOfficial = true };
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
@@ -86,9 +87,10 @@ public sealed class StepInputPreparerTests
     public async Task PrepareAsync_SchemaFetchFails_SendsResolvedInputUnchecked(string fault)
     {
         // Replicate checks the input again on create; the create's own model lookup reports a lasting fault.
-        _api.ModelLookupFaults["acme/flux"] = fault == "network"
+        Exception lasting = fault == "network"
             ? new HttpRequestException("Connection reset by peer")
             : new ReplicateMcp.Replicate.ReplicateApiException(HttpStatusCode.ServiceUnavailable, "Replicate answered 503");
+        _api.ModelLookupFault = model => model == "acme/flux" ? lasting : null;
         var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
 
         var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
@@ -102,7 +104,7 @@ public sealed class StepInputPreparerTests
     public async Task PrepareAsync_SchemaCodeThrowsABug_Propagates()
     {
         // Not a Replicate fault: the scheduler turns it into a failed item (WorkerFailureTests); hiding it here would not.
-        _api.ModelLookupFaults["acme/flux"] = new InvalidOperationException("a bug");
+        _api.ModelLookupFault = model => model == "acme/flux" ? new InvalidOperationException("a bug") : null;
         var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Preparer().PrepareAsync(job, job.Items[1], CT));

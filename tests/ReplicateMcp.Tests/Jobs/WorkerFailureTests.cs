@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
+using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;
 using ReplicateMcp.Jobs.Storage;
@@ -34,7 +35,7 @@ public sealed class WorkerFailureTests
     public async Task Pipeline_TemplatedStepSchemaFetchResetsConnection_StepFailsWithMessageAndJobFinishes()
     {
         await using var harness = new ExecCoreHarness();
-        harness.Api.ModelLookupFaults["acme/upscaler"] = new HttpRequestException("Connection reset by peer");
+        harness.Api.ModelLookupFault = model => model == "acme/upscaler" ? new HttpRequestException("Connection reset by peer") : null;
 
         var started = await harness.Starter.StartAsync(GenThenUpscale(), CT);
         var job = await FinishedAsync(harness, started.Job.Id);
@@ -54,9 +55,9 @@ public sealed class WorkerFailureTests
         harness.Api.HoldCreates = true;
         var started = await harness.Starter.StartAsync(GenThenUpscale(), CT);
 
-        var gen = await harness.Api.NextHeldAsync(CT);
+        var gen = await harness.Api.NextHeldCreateAsync(CT);
         // The upscaler's schema was cached at start; let it expire so preparation fetches it again, and fails.
-        harness.Api.ModelLookupFaults["acme/upscaler"] = new InvalidOperationException("a bug in the schema code");
+        harness.Api.ModelLookupFault = model => model == "acme/upscaler" ? new InvalidOperationException("a bug in the schema code") : null;
         time.Advance(ModelCatalog.CacheDuration + TimeSpan.FromMinutes(1));
         gen.Succeed("https://replicate.delivery/fake/gen.png");
         var job = await FinishedAsync(harness, started.Job.Id);
@@ -74,9 +75,9 @@ public sealed class WorkerFailureTests
     {
         await using var harness = new ExecCoreHarness();
         Exception error = fault == "io" ? new IOException("disk went away") : new InvalidOperationException("a bug in the runner");
-        harness.Api.Respond = call => call.Input.GetProperty("prompt").GetString() == "bad"
+        harness.Api.DefaultCreate = call => call.Input.GetProperty("prompt").GetString() == "bad"
             ? throw error
-            : FakeReplicateApi.Succeeded(call.PredictionId, "https://replicate.delivery/fake/ok.png");
+            : ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, "https://replicate.delivery/fake/ok.png");
 
         var started = await harness.Starter.StartAsync(Batch(3, Item("acme/flux", """{"prompt": "bad"}"""), Item("acme/flux"), Item("acme/flux")), CT);
         var job = await FinishedAsync(harness, started.Job.Id);
@@ -91,7 +92,7 @@ public sealed class WorkerFailureTests
     public async Task Pipeline_RunnerThrowsBugInFirstStep_DownstreamSkippedAndJobFinishes()
     {
         await using var harness = new ExecCoreHarness();
-        harness.Api.Respond = _ => throw new InvalidOperationException("a bug in the runner");
+        harness.Api.DefaultCreate = _ => throw new InvalidOperationException("a bug in the runner");
 
         var started = await harness.Starter.StartAsync(GenThenUpscale(), CT);
         var job = await FinishedAsync(harness, started.Job.Id);

@@ -233,7 +233,8 @@ public sealed class LocalFileJobTests : IAsyncDisposable
 
         Assert.Null(prepared.Error);
         Assert.Equal("https://api.replicate.com/v1/files/file1", prepared.Input.GetProperty("image").GetString());
-        Assert.Equal(("output-0.png", "image/png", 5000), Assert.Single(_core.Api.Uploads));
+        var upload = Assert.Single(_core.Api.Uploads);
+        Assert.Equal(("output-0.png", "image/png", 5000), (upload.FileName, upload.ContentType, upload.Content.Length));
         Assert.Equal(2, prepared.Input.GetProperty("seed").GetInt32());
     }
 

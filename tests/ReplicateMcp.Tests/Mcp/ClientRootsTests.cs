@@ -15,7 +15,7 @@ public sealed class ClientRootsTests
     {
         using var root = new TempDirectory();
         var photo = Path.Combine(root.Path, "photo.png");
-        await File.WriteAllBytesAsync(photo, ReplicateFake.Png, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(photo, StatefulReplicateFake.Png, TestContext.Current.CancellationToken);
         var options = new McpClientOptions
         {
             Capabilities = new ClientCapabilities { Roots = new RootsCapability() },

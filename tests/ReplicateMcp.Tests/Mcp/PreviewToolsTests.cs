@@ -5,6 +5,7 @@ using ModelContextProtocol.Protocol;
 using ReplicateMcp.Downloads;
 using ReplicateMcp.Previews;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using SkiaSharp;
 
@@ -62,10 +63,10 @@ public sealed class PreviewToolsTests : IAsyncLifetime
     public async Task BatchStatus_PreviewOnFinishedImageBatch_OneSheetWithinBoundsAndALinkPerDownloadedFile()
     {
         // Three items of two outputs each, of different sizes and colours.
-        _mcp.Api.Respond = call =>
+        _mcp.Api.DefaultCreate = call =>
         {
             var n = int.Parse(call.Input.GetProperty("prompt").GetString()![1..], System.Globalization.CultureInfo.InvariantCulture);
-            return FakeReplicateApi.Succeeded(call.PredictionId, PngDataUri(300 + (n * 200), 400, Colors[n * 2]), PngDataUri(200, 500, Colors[(n * 2) + 1]));
+            return ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, PngDataUri(300 + (n * 200), 400, Colors[n * 2]), PngDataUri(200, 500, Colors[(n * 2) + 1]));
         };
         var jobId = await FinishedBatchAsync(Items(3));
 
@@ -98,7 +99,7 @@ public sealed class PreviewToolsTests : IAsyncLifetime
     [Fact]
     public async Task BatchStatus_WithoutPreview_NoImageNoLinksAndTheSameStructuredContent()
     {
-        _mcp.Api.Respond = call => FakeReplicateApi.Succeeded(call.PredictionId, PngDataUri(64, 64, SKColors.Red));
+        _mcp.Api.DefaultCreate = call => ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, PngDataUri(64, 64, SKColors.Red));
         var jobId = await FinishedBatchAsync(Items(2));
 
         var plain = await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}"}""");
@@ -118,9 +119,9 @@ public sealed class PreviewToolsTests : IAsyncLifetime
     [Fact]
     public async Task BatchStatus_PreviewWithAFailedItem_SheetMarksItAndLinksOnlyTheFilesThere()
     {
-        _mcp.Api.Respond = call => call.Input.GetProperty("prompt").GetString() == "p1"
-            ? FakeReplicateApi.Failed(call.PredictionId, "NSFW content detected")
-            : FakeReplicateApi.Succeeded(call.PredictionId, PngDataUri(128, 128, SKColors.Green));
+        _mcp.Api.DefaultCreate = call => call.Input.GetProperty("prompt").GetString() == "p1"
+            ? ScriptedReplicateClient.Failed(call.PredictionId, "NSFW content detected")
+            : ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, PngDataUri(128, 128, SKColors.Green));
         var jobId = await FinishedBatchAsync(Items(3));
 
         var result = await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "preview": true}""");
@@ -153,7 +154,7 @@ public sealed class PreviewToolsTests : IAsyncLifetime
     [Fact]
     public async Task BatchStatus_PreviewOfTextOnlyOutputs_NoImageAndTheTextSaysSo()
     {
-        _mcp.Api.Respond = call => new Prediction { Id = call.PredictionId, Status = PredictionStatuses.Succeeded, Output = JsonSerializer.SerializeToElement("a haiku") };
+        _mcp.Api.DefaultCreate = call => new Prediction { Id = call.PredictionId, Status = PredictionStatuses.Succeeded, Output = JsonSerializer.SerializeToElement("a haiku") };
         var jobId = await FinishedBatchAsync(Items(1));
 
         var result = await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "preview": true}""");
@@ -165,7 +166,7 @@ public sealed class PreviewToolsTests : IAsyncLifetime
     [Fact]
     public async Task PipelineStatus_Preview_TilesAndLinksForEveryStep()
     {
-        _mcp.Api.Respond = call => FakeReplicateApi.Succeeded(call.PredictionId, PngDataUri(96, 96, SKColors.Blue));
+        _mcp.Api.DefaultCreate = call => ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, PngDataUri(96, 96, SKColors.Blue));
         var start = await _mcp.CallAsync("replicate_pipeline_start", """
             {"steps": [{"id": "gen", "model": "acme/flux", "input": {}}, {"id": "up", "model": "acme/up", "input": {}, "depends_on": ["gen"]}], "validate": false}
             """);
@@ -184,7 +185,7 @@ public sealed class PreviewToolsTests : IAsyncLifetime
     [Fact]
     public async Task GetPrediction_PreviewWithDownload_SheetAndLinks_WithoutDownload_MarkedNotDownloaded()
     {
-        _mcp.Api.Seed(FakeReplicateApi.Succeeded("pred1", PngDataUri(120, 80, SKColors.Orange), "https://replicate.delivery/fake/pred1-1.webp"));
+        _mcp.Api.Seed(ScriptedReplicateClient.SucceededWithUrls("pred1", PngDataUri(120, 80, SKColors.Orange), "https://replicate.delivery/fake/pred1-1.webp"));
 
         var withoutDownload = await _mcp.CallAsync("replicate_get_prediction", """{"prediction_id": "pred1", "preview": true}""");
         var without = await _mcp.CallAsync("replicate_get_prediction", """{"prediction_id": "pred1"}""");

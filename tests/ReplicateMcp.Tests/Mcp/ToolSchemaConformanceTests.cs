@@ -35,7 +35,7 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
         var start = await CallValidAsync("replicate_batch_start",
             """{"items": [{"model": "acme/flux", "input": {"prompt": "a"}}, {"model": "acme/flux", "input": {"prompt": "b"}}], "concurrency": 1, "download": false}""");
         var jobId = start.GetProperty("job_id").GetString()!;
-        var first = await _mcp.Api.NextHeldAsync(CT);
+        var first = await _mcp.Api.NextHeldCreateAsync(CT);
 
         // Running: one item in flight, one queued.
         foreach (var include in new[] { "true", "false" })
@@ -43,7 +43,7 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
                 await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}, "preview": {{preview}}}""");
 
         first.Succeed("https://replicate.delivery/fake/a.png");
-        (await _mcp.Api.NextHeldAsync(CT)).Fail("NSFW content detected");
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Fail("NSFW content detected");
         await _mcp.Core.FinishedAsync(jobId);
 
         // Finished (partial: a succeeded and a failed item), with and without results, with and without waiting.
@@ -53,9 +53,9 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
                     await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}, "wait_seconds": {{wait}}, "preview": {{preview}}}""");
         await CallValidAsync("replicate_batch_cancel", $$"""{"job_id": "{{jobId}}"}""");
         await CallValidAsync("replicate_list_jobs", "{}");
-        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.Id}}"}""");
-        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.Id}}", "download": false}""");
-        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.Id}}", "download": false, "preview": true}""");
+        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.PredictionId}}"}""");
+        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.PredictionId}}", "download": false}""");
+        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{first.PredictionId}}", "download": false, "preview": true}""");
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
         var start = await CallValidAsync("replicate_batch_start",
             """{"items": [{"model": "acme/flux", "input": {}}, {"model": "acme/flux", "input": {}}], "concurrency": 1, "download": false}""");
         var jobId = start.GetProperty("job_id").GetString()!;
-        var running = await _mcp.Api.NextHeldAsync(CT);
+        var running = await _mcp.Api.NextHeldCreateAsync(CT);
         running.Start();
-        await _mcp.Core.WaitForAsync(jobId, j => j.Items[0].PredictionId == running.Id);
+        await _mcp.Core.WaitForAsync(jobId, j => j.Items[0].PredictionId == running.PredictionId);
 
         var canceled = await CallValidAsync("replicate_batch_cancel", $$"""{"job_id": "{{jobId}}"}""");
 
@@ -90,13 +90,13 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
              "download": false}
             """);
         var id = start.GetProperty("pipeline_id").GetString()!;
-        var gen = await _mcp.Api.NextHeldAsync(CT);
+        var gen = await _mcp.Api.NextHeldCreateAsync(CT);
 
         foreach (var include in new[] { "true", "false" })
             await CallValidAsync("replicate_pipeline_status", $$"""{"pipeline_id": "{{id}}", "include_outputs": {{include}}}""");
 
         gen.Succeed("https://replicate.delivery/fake/gen.png");
-        (await _mcp.Api.NextHeldAsync(CT)).Fail("boom");
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Fail("boom");
         await _mcp.Core.FinishedAsync(id);
 
         foreach (var include in new[] { "true", "false" })
@@ -117,9 +117,9 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
             {"steps": [{"id": "gen", "model": "acme/flux", "input": {}}, {"id": "up", "model": "acme/up", "input": {"image": "$gen.urls[0]"}}], "download": false}
             """);
         var id = start.GetProperty("pipeline_id").GetString()!;
-        var gen = await _mcp.Api.NextHeldAsync(CT);
+        var gen = await _mcp.Api.NextHeldCreateAsync(CT);
         gen.Start();
-        await _mcp.Core.WaitForAsync(id, j => j.Items[0].PredictionId == gen.Id);
+        await _mcp.Core.WaitForAsync(id, j => j.Items[0].PredictionId == gen.PredictionId);
 
         var canceled = await CallValidAsync("replicate_pipeline_cancel", $$"""{"pipeline_id": "{{id}}"}""");
 

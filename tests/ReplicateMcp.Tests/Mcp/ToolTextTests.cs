@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.Schemas;
+using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Mcp;
@@ -25,9 +26,9 @@ public sealed class ToolTextTests : IAsyncLifetime
     [Fact]
     public async Task BatchStatus_Finished_TextIsHeadlineAndItemLinesAndStructuredIsLean()
     {
-        _mcp.Api.Respond = call => call.Model.Name == "bad"
-            ? FakeReplicateApi.Failed(call.PredictionId, "NSFW content detected") with { Logs = "  0%|   | 0/4\r100%|###| 4/4\nNSFW content detected\n" }
-            : FakeReplicateApi.Succeeded(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png") with { Logs = "  0%|   | 0/4\r100%|###| 4/4\n" };
+        _mcp.Api.DefaultCreate = call => call.Model.Name == "bad"
+            ? ScriptedReplicateClient.Failed(call.PredictionId, "NSFW content detected") with { Logs = "  0%|   | 0/4\r100%|###| 4/4\nNSFW content detected\n" }
+            : ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png") with { Logs = "  0%|   | 0/4\r100%|###| 4/4\n" };
         var start = await _mcp.CallAsync("replicate_batch_start", """{"items": [{"model": "acme/flux", "input": {}}, {"model": "acme/bad", "input": {}}], "download": false, "validate": false}""");
         var jobId = start.StructuredContent!.Value.GetProperty("job_id").GetString()!;
         await _mcp.Core.FinishedAsync(jobId);
@@ -36,27 +37,27 @@ public sealed class ToolTextTests : IAsyncLifetime
 
         Assert.Equal(
             $"Batch {jobId} partly succeeded: 2/2 finished (1 succeeded, 1 failed).\n" +
-            "item 0 succeeded: https://replicate.delivery/fake/fake0001.png\n" +
-            "item 1 failed (prediction fake0002): NSFW content detected", OnlyText(result));
+            "item 0 succeeded: https://replicate.delivery/fake/pred1.png\n" +
+            "item 1 failed (prediction pred2): NSFW content detected", OnlyText(result));
         var items = result.StructuredContent!.Value.GetProperty("items");
         var succeeded = items[0].GetProperty("result");
         Assert.Equal(JsonValueKind.Null, succeeded.GetProperty("output").ValueKind);
         Assert.Equal(JsonValueKind.Null, succeeded.GetProperty("logs_tail").ValueKind);
         Assert.Equal(JsonValueKind.Null, succeeded.GetProperty("prediction_id").ValueKind);
-        Assert.Equal("fake0001", items[0].GetProperty("prediction_id").GetString());
+        Assert.Equal("pred1", items[0].GetProperty("prediction_id").GetString());
         Assert.Equal("100%|###| 4/4\nNSFW content detected", items[1].GetProperty("result").GetProperty("logs_tail").GetString());
 
         // get_prediction keeps what the status leaves out.
-        var prediction = await _mcp.CallAsync("replicate_get_prediction", """{"prediction_id": "fake0001"}""");
+        var prediction = await _mcp.CallAsync("replicate_get_prediction", """{"prediction_id": "pred1"}""");
         var raw = prediction.StructuredContent!.Value;
-        Assert.Equal("fake0001", raw.GetProperty("prediction_id").GetString());
-        Assert.Equal("""["https://replicate.delivery/fake/fake0001.png"]""", raw.GetProperty("output").GetRawText());
+        Assert.Equal("pred1", raw.GetProperty("prediction_id").GetString());
+        Assert.Equal("""["https://replicate.delivery/fake/pred1.png"]""", raw.GetProperty("output").GetRawText());
         Assert.Equal("  0%|   | 0/4\r100%|###| 4/4\n", raw.GetProperty("logs_tail").GetString());
-        Assert.Equal("Prediction fake0001 succeeded.\nhttps://replicate.delivery/fake/fake0001.png", OnlyText(prediction));
+        Assert.Equal("Prediction pred1 succeeded.\nhttps://replicate.delivery/fake/pred1.png", OnlyText(prediction));
 
         var lean = await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": false}""");
         Assert.Equal(
-            $"Batch {jobId} partly succeeded: 2/2 finished (1 succeeded, 1 failed).\nitem 0 succeeded\nitem 1 failed (prediction fake0002): NSFW content detected",
+            $"Batch {jobId} partly succeeded: 2/2 finished (1 succeeded, 1 failed).\nitem 0 succeeded\nitem 1 failed (prediction pred2): NSFW content detected",
             OnlyText(lean));
 
         var list = await _mcp.CallAsync("replicate_list_jobs", "{}");
@@ -66,11 +67,11 @@ public sealed class ToolTextTests : IAsyncLifetime
     [Fact]
     public async Task PipelineStatus_Finished_StepLinesWithTextAndSkipReason()
     {
-        _mcp.Api.Respond = call => call.Model.Name switch
+        _mcp.Api.DefaultCreate = call => call.Model.Name switch
         {
             "llm" => new Prediction { Id = call.PredictionId, Status = PredictionStatuses.Succeeded, Output = JsonSerializer.SerializeToElement(new[] { "A cozy", " cabin." }) },
-            "bad" => FakeReplicateApi.Failed(call.PredictionId, "boom"),
-            _ => FakeReplicateApi.Succeeded(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png"),
+            "bad" => ScriptedReplicateClient.Failed(call.PredictionId, "boom"),
+            _ => ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png"),
         };
         var start = await _mcp.CallAsync("replicate_pipeline_start", """
             {"steps": [
@@ -87,7 +88,7 @@ public sealed class ToolTextTests : IAsyncLifetime
         var lines = OnlyText(result).Split('\n');
         Assert.Equal($"Pipeline {id} partly succeeded: 3/3 finished (1 succeeded, 1 failed, 1 skipped).", lines[0]);
         Assert.Equal("step cap succeeded: text \"A cozy cabin.\"", lines[1]);
-        Assert.Equal("step up failed (prediction fake0002): boom", lines[2]);
+        Assert.Equal("step up failed (prediction pred2): boom", lines[2]);
         Assert.StartsWith("step after skipped: ", lines[3], StringComparison.Ordinal);
         Assert.Contains("'up'", lines[3], StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, result.StructuredContent!.Value.GetProperty("steps")[0].GetProperty("result").GetProperty("output").ValueKind);
@@ -115,6 +116,7 @@ public sealed class ToolTextTests : IAsyncLifetime
     [Fact]
     public async Task SearchModels_TextOneLinePerModel()
     {
+        _mcp.Api.AddModel(new ModelInfo { Owner = "black-forest-labs", Name = "flux-schnell", IsOfficial = true, RunCount = 1 });
         var text = OnlyText(await _mcp.CallAsync("replicate_search_models", """{"query": "fast image"}"""));
 
         Assert.Equal("1 model matches \"fast image\".\n- black-forest-labs/flux-schnell (official, 1 run)", text);

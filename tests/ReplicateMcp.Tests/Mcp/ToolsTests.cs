@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Mcp;
@@ -211,7 +212,7 @@ public sealed class ToolsTests : IAsyncLifetime
         Assert.Equal(["job_id", "message", "status", "total"], start.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("running", start.GetProperty("status").GetString());
         Assert.Equal(1, start.GetProperty("total").GetInt32());
-        (await _mcp.Api.NextHeldAsync(CT)).Succeed("https://replicate.delivery/fake/x.png");
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Succeed("https://replicate.delivery/fake/x.png");
         await _mcp.Core.FinishedAsync(start.GetProperty("job_id").GetString()!);
     }
 
@@ -220,7 +221,7 @@ public sealed class ToolsTests : IAsyncLifetime
     {
         _mcp.Api.HoldCreates = true;
         var jobId = await StartBatchAsync("""{"items": [{"model": "acme/flux", "input": {"prompt": "a"}}, {"model": "acme/flux", "input": {"prompt": "b"}}], "concurrency": 1, "download": false}""");
-        var held = await _mcp.Api.NextHeldAsync(CT);
+        var held = await _mcp.Api.NextHeldCreateAsync(CT);
 
         var running = (await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}"}""")).StructuredContent!.Value;
         AssertBatchShape(running, withResults: true);
@@ -232,7 +233,7 @@ public sealed class ToolsTests : IAsyncLifetime
         Assert.All(["prediction_id", "started_at", "completed_at", "result", "error"], f => Assert.Equal(JsonValueKind.Null, queued.GetProperty(f).ValueKind));
 
         held.Succeed("https://replicate.delivery/fake/a.png");
-        (await _mcp.Api.NextHeldAsync(CT)).Fail("NSFW content detected");
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Fail("NSFW content detected");
         await _mcp.Core.FinishedAsync(jobId);
 
         var done = (await _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}"}""")).StructuredContent!.Value;
@@ -258,9 +259,9 @@ public sealed class ToolsTests : IAsyncLifetime
     [Fact]
     public async Task PipelineStatus_Finished_HasEveryContractFieldAndIncludeOutputsFalseStripsResultAndInput()
     {
-        _mcp.Api.Respond = call => call.Model.Name == "bad"
-            ? FakeReplicateApi.Failed(call.PredictionId, "boom")
-            : FakeReplicateApi.Succeeded(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png");
+        _mcp.Api.DefaultCreate = call => call.Model.Name == "bad"
+            ? ScriptedReplicateClient.Failed(call.PredictionId, "boom")
+            : ScriptedReplicateClient.SucceededWithUrls(call.PredictionId, $"https://replicate.delivery/fake/{call.PredictionId}.png");
         var start = await _mcp.CallAsync("replicate_pipeline_start", """
             {"steps": [
               {"id": "gen", "model": "acme/flux", "input": {"prompt": "a fox"}},
@@ -296,7 +297,7 @@ public sealed class ToolsTests : IAsyncLifetime
         await _mcp.Core.FinishedAsync(finished);
         _mcp.Api.HoldCreates = true;
         var running = await StartBatchAsync(OneItem);
-        var held = await _mcp.Api.NextHeldAsync(CT);
+        var held = await _mcp.Api.NextHeldCreateAsync(CT);
 
         var jobs = (await _mcp.CallAsync("replicate_list_jobs", "{}")).StructuredContent!.Value.GetProperty("jobs");
 
@@ -318,8 +319,8 @@ public sealed class ToolsTests : IAsyncLifetime
     {
         _mcp.Api.HoldCreates = true;
         var jobId = await StartBatchAsync("""{"items": [{"model": "acme/flux", "input": {}}, {"model": "acme/flux", "input": {}}], "download": false}""");
-        var first = await _mcp.Api.NextHeldAsync(CT);
-        var second = await _mcp.Api.NextHeldAsync(CT);
+        var first = await _mcp.Api.NextHeldCreateAsync(CT);
+        var second = await _mcp.Api.NextHeldCreateAsync(CT);
         var progress = new RecordingProgress();
 
         var call = _mcp.CallAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "wait_seconds": 50}""", progress);
@@ -358,9 +359,9 @@ public sealed class ToolsTests : IAsyncLifetime
     {
         _mcp.Api.HoldCreates = true;
         var jobId = await StartBatchAsync("""{"items": [{"model": "acme/flux", "input": {}}, {"model": "acme/flux", "input": {}}, {"model": "acme/flux", "input": {}}], "concurrency": 1, "download": false}""");
-        var running = await _mcp.Api.NextHeldAsync(CT);
+        var running = await _mcp.Api.NextHeldCreateAsync(CT);
         running.Start();
-        await _mcp.Core.WaitForAsync(jobId, j => j.Items[0].PredictionId == running.Id);
+        await _mcp.Core.WaitForAsync(jobId, j => j.Items[0].PredictionId == running.PredictionId);
 
         var result = await _mcp.CallAsync("replicate_batch_cancel", $$"""{"job_id": "{{jobId}}"}""");
 
@@ -369,9 +370,9 @@ public sealed class ToolsTests : IAsyncLifetime
         AssertBatchShape(status, withResults: true);
         Assert.Equal("canceled", status.GetProperty("status").GetString());
         Assert.Equal(3, status.GetProperty("canceled").GetInt32());
-        Assert.Equal(running.Id, status.GetProperty("items")[0].GetProperty("prediction_id").GetString());
+        Assert.Equal(running.PredictionId, status.GetProperty("items")[0].GetProperty("prediction_id").GetString());
         await _mcp.Core.FinishedAsync(jobId);
-        Assert.Equal([running.Id], _mcp.Api.Cancels);
+        Assert.Equal([running.PredictionId], _mcp.Api.Cancels);
         Assert.Single(_mcp.Api.Creates);
     }
 

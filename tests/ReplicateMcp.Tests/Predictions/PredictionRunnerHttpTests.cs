@@ -1,37 +1,34 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Predictions;
 
 /// <summary>The runner from the production registration against a WireMock Replicate: routing, polling, downloads.</summary>
-public sealed class PredictionRunnerHttpTests : IDisposable
+public sealed class PredictionRunnerHttpTests : IAsyncDisposable
 {
-    private readonly ReplicateFake _fake = new();
-    private readonly TempDirectory _downloads = new();
+    private readonly StatefulReplicateFake _fake = new();
     private readonly RecordingProgress _progress = new();
-    private IHost? _host;
+    private ExecCoreHarness? _core;
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _host?.Dispose();
+        if (_core is not null) await _core.DisposeAsync();
         _fake.Dispose();
-        _downloads.Dispose();
     }
 
     private PredictionRunner CreateSut()
     {
-        var settings = TestHost.Settings(_fake.ApiBaseUrl, _downloads.Path);
-        _host = TestHost.Build(settings);
+        _core = new ExecCoreHarness(time: TimeProvider.System, apiBaseUrl: _fake.ApiBaseUrl);
         // The production tracker follows what the runner creates; nothing else of the host is started.
-        _host.Services.GetRequiredService<PredictionTracker>().StartAsync(CT).GetAwaiter().GetResult();
-        return _host.Services.GetRequiredService<PredictionRunner>();
+        _core.Services.GetRequiredService<PredictionTracker>().StartAsync(CT).GetAwaiter().GetResult();
+        return _core.Services.GetRequiredService<PredictionRunner>();
     }
 
     private static PredictionRequest Request(string model, string input, bool download, string folder = "job1/0") =>
@@ -43,16 +40,16 @@ public sealed class PredictionRunnerHttpTests : IDisposable
     {
         var path = $"/v1/predictions/{id}";
         _fake.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).InScenario(id).WillSetStateTo("done")
-            .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Prediction("02", id, status: "processing")));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, ApiSamples.Prediction("02", id, status: "processing")));
         _fake.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).InScenario(id).WhenStateIs("done")
-            .RespondWith(ReplicateFake.JsonResponse(200, finished));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, finished));
     }
 
     [Fact]
     public async Task RunAsync_CommunityModelByName_ResolvesLatestVersionPollsToSuccessAndDownloads()
     {
         const string id = "community1";
-        var version = ReplicateFake.Version('c');
+        var version = StatefulReplicateFake.Version('c');
         var png = _fake.ServePng("/files/community1/out-0.png");
         _fake.Model("acme", "corgi", official: false, latestVersion: version);
         _fake.CreateVersioned(ApiSamples.Prediction("02", id));
@@ -66,9 +63,9 @@ public sealed class PredictionRunnerHttpTests : IDisposable
         Assert.Equal(id, result.PredictionId);
         Assert.Equal("succeeded", result.Status);
         Assert.Equal([png], result.Urls);
-        var expectedPath = Path.Combine(_downloads.Path, "job1", "0", "output-0.png");
+        var expectedPath = Path.Combine(_core!.DownloadDirectory, "job1", "0", "output-0.png");
         Assert.Equal([expectedPath], result.LocalPaths);
-        Assert.Equal(ReplicateFake.Png, await File.ReadAllBytesAsync(expectedPath, CT));
+        Assert.Equal(StatefulReplicateFake.Png, await File.ReadAllBytesAsync(expectedPath, CT));
         Assert.Null(result.DownloadError);
         Assert.Equal([id], _progress.Created);
 
@@ -97,14 +94,14 @@ public sealed class PredictionRunnerHttpTests : IDisposable
         Assert.Empty(outcome.Result.LocalPaths);
         Assert.Single(_fake.Requests("POST", "/v1/models/meta/meta-llama-3-8b-instruct/predictions"));
         Assert.Empty(_fake.Requests("POST", "/v1/predictions"));
-        Assert.False(Directory.Exists(Path.Combine(_downloads.Path, "job1")));
+        Assert.False(Directory.Exists(Path.Combine(_core!.DownloadDirectory, "job1")));
     }
 
     [Fact]
     public async Task RunAsync_PredictionFailsOnReplicate_FailedWithReplicatesError()
     {
         const string id = "failed1";
-        _fake.Model("stability-ai", "sdxl", official: false, latestVersion: ReplicateFake.Version('d'));
+        _fake.Model("stability-ai", "sdxl", official: false, latestVersion: StatefulReplicateFake.Version('d'));
         _fake.CreateVersioned(ApiSamples.Prediction("02", id));
         ProcessingThen(id, ApiSamples.Prediction("06", id));
 
@@ -124,16 +121,16 @@ public sealed class PredictionRunnerHttpTests : IDisposable
         _fake.CreateOfficial("black-forest-labs", "flux-schnell", ApiSamples.Prediction("02", id));
         // Three 500s in a row (as many as the pipeline's own retries allow), then the finished body.
         _fake.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).InScenario("poll").WillSetStateTo("s1")
-            .RespondWith(ReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "boom" }));
+            .RespondWith(StatefulReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "boom" }));
         for (var i = 1; i < 3; i++)
         {
             _fake.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).InScenario("poll")
                 .WhenStateIs($"s{i}").WillSetStateTo($"s{i + 1}")
-                .RespondWith(ReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "boom" }));
+                .RespondWith(StatefulReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "boom" }));
         }
 
         _fake.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).InScenario("poll").WhenStateIs("s3")
-            .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Prediction("03", id, output: new JsonArray())));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, ApiSamples.Prediction("03", id, output: new JsonArray())));
 
         var outcome = await CreateSut().RunAsync(Request("black-forest-labs/flux-schnell", """{"prompt":"x"}""", download: false), _progress, CT, CancellationToken.None);
 

@@ -97,6 +97,7 @@ public sealed class PredictionRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_FinishedInCreate_OneCreateAndNoPolls()
     {
+        _client.DefaultCreate = call => ScriptedReplicateClient.Succeeded(call.PredictionId);
         var sut = CreateSut();
 
         var outcome = await Run(sut);
@@ -147,7 +148,7 @@ public sealed class PredictionRunnerTests : IDisposable
     public async Task RunAsync_SixRunsWithCapTwo_NeverMoreThanTwoInFlight()
     {
         _options.MaxConcurrency = 2;
-        _client.BlockCreates = true;
+        _client.HoldCreates = true;
         var sut = CreateSut();
 
         var runs = Enumerable.Range(0, 6).Select(_ => Run(sut)).ToList();
@@ -156,7 +157,7 @@ public sealed class PredictionRunnerTests : IDisposable
         Assert.Equal(2, sut.InFlight);
         for (var i = 0; i < 6; i++)
         {
-            var call = await _client.NextCreateAsync(CT);
+            var call = await _client.NextHeldCreateAsync(CT);
             Assert.True(sut.InFlight <= 2);
             call.Release.SetResult(ScriptedReplicateClient.Succeeded($"pred{i}"));
         }
@@ -172,7 +173,7 @@ public sealed class PredictionRunnerTests : IDisposable
     public async Task RunAsync_UserCancelWhileQueuedForSlot_NeverCreates()
     {
         _options.MaxConcurrency = 1;
-        _client.BlockCreates = true;
+        _client.HoldCreates = true;
         var sut = CreateSut();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(CT);
         var first = Run(sut);
@@ -181,7 +182,7 @@ public sealed class PredictionRunnerTests : IDisposable
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
-        (await _client.NextCreateAsync(CT)).Release.SetResult(ScriptedReplicateClient.Succeeded("pred1"));
+        (await _client.NextHeldCreateAsync(CT)).Release.SetResult(ScriptedReplicateClient.Succeeded("pred1"));
         Assert.Equal(ItemStatus.Succeeded, (await first).Status);
         Assert.Single(_client.Creates);
         Assert.Equal(1, _progress.Started);
@@ -229,11 +230,11 @@ public sealed class PredictionRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_UserCancelWhileCreateInFlight_CreateNotAbortedThenItsPredictionCanceled()
     {
-        _client.BlockCreates = true;
+        _client.HoldCreates = true;
         var sut = CreateSut();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(CT);
         var run = Run(sut, cancel: cancel);
-        var create = await _client.NextCreateAsync(CT);
+        var create = await _client.NextHeldCreateAsync(CT);
 
         await cancel.CancelAsync();
 

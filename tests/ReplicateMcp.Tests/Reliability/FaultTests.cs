@@ -1,19 +1,14 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Tests.EndToEnd;
 using ReplicateMcp.Tests.TestUtilities;
-using ReplicateMcp.Jobs.Execution;
-using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 
 namespace ReplicateMcp.Tests.Reliability;
 
 /// <summary>Whole batches through the production registration against a fake that misbehaves the way Replicate can.</summary>
-public sealed class FaultTests : IDisposable
+public sealed class FaultTests
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("rmcp-fault-").FullName;
-
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -45,22 +40,15 @@ public sealed class FaultTests : IDisposable
 
     private async Task<Job> RunBatchAsync(StatefulReplicateFake fake, int items, int concurrency)
     {
-        using var host = TestHost.Build(TestHost.Settings(fake.ApiUrl, Path.Combine(_root, "downloads")));
-        await host.Services.GetRequiredService<ReplicateMcp.Predictions.PredictionTracker>().StartAsync(CT);
+        await using var core = new ExecCoreHarness(time: TimeProvider.System, apiBaseUrl: fake.ApiUrl);
+        await core.Services.GetRequiredService<ReplicateMcp.Predictions.PredictionTracker>().StartAsync(CT);
         var specs = Enumerable.Range(0, items)
             .Select(i => new ItemSpec(null, "acme/gen", JsonDocument.Parse($$"""{"prompt": "fox {{i}}"}""").RootElement))
             .ToList();
-        var started = await host.Services.GetRequiredService<JobStarter>().StartAsync(
+        var started = await core.Starter.StartAsync(
             new JobSpec(JobKind.Batch, specs, new JobSettings(concurrency, Download: false, TimeoutMs: 120_000, TtlHours: 1, Validate: false)), CT);
 
-        await host.Services.GetRequiredService<JobRegistry>().WhenStoppedAsync(started.Job.Id).WaitAsync(TimeSpan.FromMinutes(2), CT);
-        var job = host.Services.GetRequiredService<IJobStore>().Get(started.Job.Id)!;
-        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-        return job;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        await core.Executor.WhenStoppedAsync(started.Job.Id).WaitAsync(TimeSpan.FromMinutes(2), CT);
+        return core.Store.Get(started.Job.Id)!;
     }
 }

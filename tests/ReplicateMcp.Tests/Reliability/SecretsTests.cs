@@ -1,15 +1,13 @@
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ReplicateMcp.Hosting;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Status;
+using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
 
@@ -18,43 +16,35 @@ namespace ReplicateMcp.Tests.Reliability;
 public sealed class SecretsTests : IDisposable
 {
     private const string Token = "r8_SeCrEtToKeN_7f3a9c51";
-    private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly StatefulReplicateFake _fake = new();
     private readonly string _root = Directory.CreateTempSubdirectory("rmcp-secret-").FullName;
 
     [Fact]
     public async Task Batch_WithFailuresAndDownloads_NeverRevealsTheToken()
     {
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-        _server.Given(Request.Create().WithPath("/files/out-0.png").UsingGet())
+        _fake.Server.Given(Request.Create().WithPath("/files/out-0.png").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/png").WithBody(png));
-        _server.Given(Request.Create().WithPath("/v1/models/acme/ok/predictions").UsingPost())
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/acme/ok/predictions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{"id": "okpred1", "status": "succeeded", "output": ["{{_server.Url}}/files/out-0.png"], "logs": "fine"}"""));
-        _server.Given(Request.Create().WithPath("/v1/models/acme/invalid/predictions").UsingPost())
+                .WithBody($$"""{"id": "okpred1", "status": "succeeded", "output": ["{{_fake.Server.Url}}/files/out-0.png"], "logs": "fine"}"""));
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/acme/invalid/predictions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/problem+json")
                 .WithBody("""{"detail": "- input: prompt is required\n", "status": 422, "title": "Input validation failed", "invalid_fields": [{"type": "required", "field": "input", "description": "prompt is required"}]}"""));
-        _server.Given(Request.Create().WithPath("/v1/models/acme/denied/predictions").UsingPost())
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/acme/denied/predictions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/problem+json")
                 .WithBody("""{"title": "Unauthenticated", "detail": "You did not pass a valid authentication token", "status": 401}"""));
-        _server.Given(Request.Create().WithPath("/v1/models/acme/broken/predictions").UsingPost())
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/acme/broken/predictions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(500).WithBody("oops"));
-        _server.Given(Request.Create().WithPath("/v1/models/*").UsingGet())
+        _fake.Server.Given(Request.Create().WithPath("/v1/models/*").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"owner": "acme", "name": "x", "is_official": true}"""));
 
         var logs = new CapturingLoggerProvider();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Replicate:BaseUrl"] = _server.Url + "/v1",
-            ["Replicate:ApiToken"] = Token,
-            ["Downloads:DownloadDirectory"] = Path.Combine(_root, "dl"),
-            ["Jobs:StateDirectory"] = Path.Combine(_root, "state"),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        services.AddSingleton<IHostApplicationLifetime>(new NeverStopping());
-        services.AddReplicateMcpCore(configuration);
-        await using var provider = services.BuildServiceProvider();
+        await using var core = new ExecCoreHarness(time: TimeProvider.System, apiBaseUrl: _fake.Server.Url + "/v1",
+            configure: services => services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)),
+            extraSettings: new Dictionary<string, string?> { ["Replicate:ApiToken"] = Token, ["Jobs:StateDirectory"] = Path.Combine(_root, "state") });
+        var provider = core.Services;
         var ct = TestContext.Current.CancellationToken;
 
         var input = JsonDocument.Parse("""{"prompt": "p"}""").RootElement;
@@ -73,7 +63,7 @@ public sealed class SecretsTests : IDisposable
             provider.GetRequiredService<IReplicateClient>().CreatePredictionAsync(new ModelRef("acme", "denied", null), input, 1, ct));
 
         // Not vacuous: the token was sent to the API, the job ran, and there were logs and files to search.
-        Assert.Contains(_server.LogEntries, e => e.RequestMessage.Headers!.TryGetValue("Authorization", out var v) && v.Contains($"Bearer {Token}"));
+        Assert.Contains(_fake.Server.LogEntries, e => e.RequestMessage.Headers!.TryGetValue("Authorization", out var v) && v.Contains($"Bearer {Token}"));
         Assert.Equal(JobStatus.Partial, job.Status);
         Assert.Contains("REPLICATE_API_TOKEN", status, StringComparison.Ordinal);
         Assert.True(logs.Count > 0);
@@ -82,21 +72,13 @@ public sealed class SecretsTests : IDisposable
         foreach (var (what, text) in new[] { ("status", status), ("logs", logs.Text), ("state files", stateFiles), ("exception", clientError.ToString()) })
             Assert.False(text.Contains(Token, StringComparison.Ordinal), $"the token appears in the {what}");
         // The download client never carries the token, even to the API host.
-        var download = Assert.Single(_server.LogEntries, e => e.RequestMessage.Path == "/files/out-0.png");
+        var download = Assert.Single(_fake.Server.LogEntries, e => e.RequestMessage.Path == "/files/out-0.png");
         Assert.False(download.RequestMessage.Headers!.ContainsKey("Authorization"));
     }
 
     public void Dispose()
     {
-        _server.Dispose(); // stops it too
+        _fake.Dispose();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
-    private sealed class NeverStopping : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() { }
     }
 }

@@ -1,36 +1,34 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
 namespace ReplicateMcp.Tests.Replicate;
 
 /// <summary><c>GET /predictions</c> and Replicate's clock, through the production registration, against WireMock.</summary>
-public sealed class ReplicateClientListTests : IDisposable
+public sealed class ReplicateClientListTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset After = new(2023, 11, 16, 11, 46, 0, TimeSpan.Zero);
 
-    private readonly ReplicateFake _fake = new();
-    private readonly TempDirectory _downloads = new();
-    private readonly List<IHost> _hosts = [];
+    private readonly StatefulReplicateFake _fake = new();
+    private readonly List<ExecCoreHarness> _cores = [];
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        foreach (var host in _hosts) host.Dispose();
+        foreach (var core in _cores) await core.DisposeAsync();
         _fake.Dispose();
-        _downloads.Dispose();
     }
 
     private IServiceProvider CreateServices()
     {
-        var host = TestHost.Build(TestHost.Settings(_fake.ApiBaseUrl, _downloads.Path));
-        _hosts.Add(host);
-        return host.Services;
+        var core = new ExecCoreHarness(time: TimeProvider.System, apiBaseUrl: _fake.ApiBaseUrl);
+        _cores.Add(core);
+        return core.Services;
     }
 
     private IReplicateClient CreateSut() => CreateServices().GetRequiredService<IReplicateClient>();
@@ -90,9 +88,9 @@ public sealed class ReplicateClientListTests : IDisposable
     public async Task ListPredictionsAsync_503Then200_IsRetriedLikeOtherReads()
     {
         _fake.Server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).InScenario("flaky").WillSetStateTo("up")
-            .RespondWith(ReplicateFake.JsonResponse(503, new JsonObject { ["detail"] = "unavailable", ["status"] = 503 }));
+            .RespondWith(StatefulReplicateFake.JsonResponse(503, new JsonObject { ["detail"] = "unavailable", ["status"] = 503 }));
         _fake.Server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).InScenario("flaky").WhenStateIs("up")
-            .RespondWith(ReplicateFake.JsonResponse(200, Page(null, ApiSamples.Prediction("02", "p1"))));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, Page(null, ApiSamples.Prediction("02", "p1"))));
 
         var page = await CreateSut().ListPredictionsAsync(After, null, null, CT);
 

@@ -3,9 +3,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.TestUtilities.Exec;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Settings;
@@ -13,31 +13,28 @@ using WireMock.Settings;
 namespace ReplicateMcp.Tests.Replicate;
 
 /// <summary>The Replicate client through the production registration, its resilience pipeline included, against WireMock.</summary>
-public sealed class ReplicateClientTests : IDisposable
+public sealed class ReplicateClientTests : IAsyncDisposable
 {
     private const string Id = "azaq55dbukgxg6kubr4k6g3pby";
 
-    private readonly ReplicateFake _fake = new();
-    private readonly TempDirectory _downloads = new();
-    private readonly List<IHost> _hosts = [];
+    private readonly StatefulReplicateFake _fake = new();
+    private readonly List<ExecCoreHarness> _cores = [];
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
 
     private static JsonElement Input => JsonDocument.Parse("""{"prompt":"a corgi","num_outputs":1}""").RootElement;
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        foreach (var host in _hosts) host.Dispose();
+        foreach (var core in _cores) await core.DisposeAsync();
         _fake.Dispose();
-        _downloads.Dispose();
     }
 
     private IReplicateClient CreateSut(TimeProvider? time = null, string? apiBaseUrl = null)
     {
-        var host = TestHost.Build(TestHost.Settings(apiBaseUrl ?? _fake.ApiBaseUrl, _downloads.Path),
-            services => { if (time is not null) services.AddSingleton(time); });
-        _hosts.Add(host);
-        return host.Services.GetRequiredService<IReplicateClient>();
+        var core = new ExecCoreHarness(time: time ?? TimeProvider.System, apiBaseUrl: apiBaseUrl ?? _fake.ApiBaseUrl);
+        _cores.Add(core);
+        return core.Services.GetRequiredService<IReplicateClient>();
     }
 
     private static ModelRef Model(string text) => ModelRef.TryParse(text, out var model) ? model : throw new ArgumentException(text);
@@ -87,7 +84,7 @@ public sealed class ReplicateClientTests : IDisposable
         var request = Assert.Single(_fake.Server.LogEntries).RequestMessage;
         Assert.Equal("POST", request.Method);
         Assert.Equal("/v1/models/black-forest-labs/flux-schnell/predictions", request.Path);
-        Assert.Equal($"Bearer {ReplicateFake.Token}", request.Headers!["Authorization"].Single());
+        Assert.Equal($"Bearer {StatefulReplicateFake.Token}", request.Headers!["Authorization"].Single());
         Assert.Equal("wait=7", request.Headers["Prefer"].Single());
         var body = JsonNode.Parse(request.Body!)!.AsObject();
         Assert.False(body.ContainsKey("version"));
@@ -97,7 +94,7 @@ public sealed class ReplicateClientTests : IDisposable
     [Fact]
     public async Task CreatePredictionAsync_VersionedModel_PostsVersionAndInputToPredictions()
     {
-        var version = ReplicateFake.Version('a');
+        var version = StatefulReplicateFake.Version('a');
         _fake.CreateVersioned(ApiSamples.Object("02"));
 
         var prediction = await CreateSut().CreatePredictionAsync(Model($"stability-ai/sdxl:{version}"), Input, 60, CT);
@@ -107,7 +104,7 @@ public sealed class ReplicateClientTests : IDisposable
         var request = Assert.Single(_fake.Server.LogEntries).RequestMessage;
         Assert.Equal("POST", request.Method);
         Assert.Equal("/v1/predictions", request.Path);
-        Assert.Equal($"Bearer {ReplicateFake.Token}", request.Headers!["Authorization"].Single());
+        Assert.Equal($"Bearer {StatefulReplicateFake.Token}", request.Headers!["Authorization"].Single());
         Assert.Equal("wait=60", request.Headers["Prefer"].Single());
         var body = JsonNode.Parse(request.Body!)!.AsObject();
         Assert.Equal(version, (string?)body["version"]);
@@ -198,9 +195,9 @@ public sealed class ReplicateClientTests : IDisposable
     {
         const string path = "/v1/models/black-forest-labs/flux-schnell/predictions";
         _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("throttled").WillSetStateTo("open")
-            .RespondWith(ReplicateFake.JsonResponse(429, ApiSamples.Error("429_docs")).WithHeader("Retry-After", "1"));
+            .RespondWith(StatefulReplicateFake.JsonResponse(429, ApiSamples.Error("429_docs")).WithHeader("Retry-After", "1"));
         _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("throttled").WhenStateIs("open")
-            .RespondWith(ReplicateFake.JsonResponse(201, ApiSamples.Object("02")));
+            .RespondWith(StatefulReplicateFake.JsonResponse(201, ApiSamples.Object("02")));
         var sut = CreateSut();
 
         var clock = Stopwatch.StartNew();
@@ -218,13 +215,13 @@ public sealed class ReplicateClientTests : IDisposable
         var throttled = ApiSamples.Error("429_low_credit_observed");
         throttled["retry_after"] = 1;
         _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("low credit").WillSetStateTo("open")
-            .RespondWith(ReplicateFake.JsonResponse(429, throttled));
+            .RespondWith(StatefulReplicateFake.JsonResponse(429, throttled));
         _fake.Server.Given(Request.Create().WithPath(path).UsingPost()).InScenario("low credit").WhenStateIs("open")
-            .RespondWith(ReplicateFake.JsonResponse(201, ApiSamples.Object("02")));
+            .RespondWith(StatefulReplicateFake.JsonResponse(201, ApiSamples.Object("02")));
         var sut = CreateSut();
 
         var clock = Stopwatch.StartNew();
-        var prediction = await sut.CreatePredictionAsync(Model($"stability-ai/sdxl:{ReplicateFake.Version('b')}"), Input, 5, CT);
+        var prediction = await sut.CreatePredictionAsync(Model($"stability-ai/sdxl:{StatefulReplicateFake.Version('b')}"), Input, 5, CT);
 
         Assert.Equal(Id, prediction.Id);
         var requests = _fake.Requests("POST", path);
@@ -239,9 +236,9 @@ public sealed class ReplicateClientTests : IDisposable
         const string throttledId = "throttled1";
         const string otherId = "other1";
         _fake.Server.Given(Request.Create().WithPath($"/v1/predictions/{throttledId}").UsingGet()).InScenario("block").WillSetStateTo("open")
-            .RespondWith(ReplicateFake.JsonResponse(429, ApiSamples.Error("429_docs")).WithHeader("Retry-After", "1"));
+            .RespondWith(StatefulReplicateFake.JsonResponse(429, ApiSamples.Error("429_docs")).WithHeader("Retry-After", "1"));
         _fake.Server.Given(Request.Create().WithPath($"/v1/predictions/{throttledId}").UsingGet()).InScenario("block").WhenStateIs("open")
-            .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Prediction("03", throttledId)));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, ApiSamples.Prediction("03", throttledId)));
         _fake.Get(otherId, ApiSamples.Prediction("03", otherId));
         // Signals when the refused request is parked on the gate's delay (at most 1 s; less on a slow machine):
         // the block is in place by then.
@@ -264,9 +261,9 @@ public sealed class ReplicateClientTests : IDisposable
     {
         var path = $"/v1/predictions/{Id}";
         _fake.Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WillSetStateTo("healthy")
-            .RespondWith(ReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "Internal server error" }));
+            .RespondWith(StatefulReplicateFake.JsonResponse(500, new JsonObject { ["detail"] = "Internal server error" }));
         _fake.Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WhenStateIs("healthy")
-            .RespondWith(ReplicateFake.JsonResponse(200, ApiSamples.Object("03")));
+            .RespondWith(StatefulReplicateFake.JsonResponse(200, ApiSamples.Object("03")));
 
         var prediction = await CreateSut().GetPredictionAsync(Id, CT);
 
@@ -339,7 +336,7 @@ public sealed class ReplicateClientTests : IDisposable
 
         Assert.Equal((HttpStatusCode)status, ex.StatusCode);
         foreach (var fragment in fragments) Assert.Contains(fragment, ex.Message);
-        Assert.DoesNotContain(ReplicateFake.Token, ex.Message);
+        Assert.DoesNotContain(StatefulReplicateFake.Token, ex.Message);
         Assert.Single(_fake.Server.LogEntries);
     }
 
@@ -366,15 +363,15 @@ public sealed class ReplicateClientTests : IDisposable
         // A proxy or a misbehaving server may echo the request's headers back in its error detail.
         _fake.Get(Id, new JsonObject
         {
-            ["title"] = $"Refused: Bearer {ReplicateFake.Token}",
-            ["detail"] = $"Authorization: Bearer {ReplicateFake.Token}",
+            ["title"] = $"Refused: Bearer {StatefulReplicateFake.Token}",
+            ["detail"] = $"Authorization: Bearer {StatefulReplicateFake.Token}",
             ["status"] = status,
         }, status);
 
         var ex = await Assert.ThrowsAsync<ReplicateApiException>(() => CreateSut().GetPredictionAsync(Id, CT));
 
         Assert.Equal((HttpStatusCode)status, ex.StatusCode);
-        Assert.DoesNotContain(ReplicateFake.Token, ex.Message);
+        Assert.DoesNotContain(StatefulReplicateFake.Token, ex.Message);
     }
 
     [Fact]
@@ -418,7 +415,7 @@ public sealed class ReplicateClientTests : IDisposable
         Assert.Equal(new DateTimeOffset(2024, 8, 23, 12, 26, 51, 79, TimeSpan.Zero), uploaded.ExpiresAt);
         var request = Assert.Single(_fake.Server.LogEntries).RequestMessage;
         Assert.StartsWith("multipart/form-data; boundary=", request.Headers!["Content-Type"].Single(), StringComparison.Ordinal);
-        Assert.Equal($"Bearer {ReplicateFake.Token}", request.Headers["Authorization"].Single());
+        Assert.Equal($"Bearer {StatefulReplicateFake.Token}", request.Headers["Authorization"].Single());
         var form = await new MultipartReaderForm(request.Headers["Content-Type"].Single(), request.BodyAsBytes!).ReadAsync(CT);
         Assert.Equal([1, 2, 3, 4], form["content"].Bytes);
         Assert.Equal(("photo 1.png", "image/png"), (form["content"].FileName, form["content"].ContentType));

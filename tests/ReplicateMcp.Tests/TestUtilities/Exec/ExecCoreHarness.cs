@@ -12,18 +12,25 @@ using ReplicateMcp.Jobs.Storage;
 namespace ReplicateMcp.Tests.TestUtilities.Exec;
 
 /// <summary>
-/// The production core (AddReplicateMcpCore) on an in-memory configuration, with <see cref="FakeReplicateApi"/>
-/// in place of the HTTP client: token set, state in memory only, downloads into a temp folder.
+/// The one core harness: the production core (AddReplicateMcpCore) on an in-memory configuration, with
+/// <see cref="ScriptedReplicateClient"/> in place of the HTTP client — or, given <c>apiBaseUrl</c>, the real HTTP client
+/// (and its resilience pipeline) against an HTTP fake. Token set, state in memory only, downloads into a temp folder.
+/// Hosted services run only after <see cref="StartHostedServicesAsync"/>.
 /// </summary>
 internal sealed class ExecCoreHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The API token configured (when <c>withToken</c>).</summary>
+    public const string Token = StatefulReplicateFake.Token;
+
     private readonly string _downloads = Path.Combine(Path.GetTempPath(), "rmcp-exec-" + Guid.NewGuid().ToString("N"));
+    private readonly List<IHostedService> _started = [];
 
     /// <param name="extraSettings">Configuration entries added to (or replacing) the defaults, e.g. <c>LocalFiles:InputDirectories:0</c>.</param>
+    /// <param name="apiBaseUrl">When set, the real Replicate client talks to this URL instead of <see cref="Api"/>.</param>
     public ExecCoreHarness(bool withToken = true, TimeProvider? time = null, Action<IServiceCollection>? configure = null,
-        IReadOnlyDictionary<string, string?>? extraSettings = null)
+        IReadOnlyDictionary<string, string?>? extraSettings = null, string? apiBaseUrl = null)
     {
         Time = time ?? new FakeTimeProvider(Start);
         var settings = new Dictionary<string, string?>
@@ -31,7 +38,8 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
             ["Jobs:StateDirectory"] = "",
             ["Downloads:DownloadDirectory"] = _downloads,
         };
-        if (withToken) settings["Replicate:ApiToken"] = "r8_fake_token_for_tests";
+        if (withToken) settings["Replicate:ApiToken"] = Token;
+        if (apiBaseUrl is not null) settings["Replicate:BaseUrl"] = apiBaseUrl;
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
@@ -40,14 +48,15 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
         services.AddSingleton(Time);
         services.AddSingleton<IHostApplicationLifetime>(Lifetime);
         services.AddReplicateMcpCore(Configuration);
-        services.AddSingleton<IReplicateClient>(Api);
+        if (apiBaseUrl is null) services.AddSingleton<IReplicateClient>(Api);
         configure?.Invoke(services);
-        Services = services.BuildServiceProvider();
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     public IConfiguration Configuration { get; }
 
-    public FakeReplicateApi Api { get; } = new();
+    /// <summary>The fake behind the core (not registered when an <c>apiBaseUrl</c> is given).</summary>
+    public ScriptedReplicateClient Api { get; } = new() { AnyModelIsOfficial = true };
 
     public TimeProvider Time { get; }
 
@@ -101,9 +110,20 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts every hosted service, in registration order, as the host does; they stop at dispose.</summary>
+    public async Task StartHostedServicesAsync()
+    {
+        foreach (var service in Services.GetServices<IHostedService>())
+        {
+            await service.StartAsync(TestContext.Current.CancellationToken);
+            _started.Add(service);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Lifetime.StopApplication();
+        for (var i = _started.Count - 1; i >= 0; i--) await _started[i].StopAsync(CancellationToken.None);
         await Services.DisposeAsync();
         Lifetime.Dispose();
         if (Directory.Exists(_downloads)) Directory.Delete(_downloads, recursive: true);

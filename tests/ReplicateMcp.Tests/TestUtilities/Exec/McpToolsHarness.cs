@@ -11,7 +11,7 @@ namespace ReplicateMcp.Tests.TestUtilities.Exec;
 
 /// <summary>
 /// The real MCP server (AddReplicateMcpCore + AddReplicateMcpServer) over two in-memory pipes, with an
-/// <see cref="McpClient"/> on the other end and <see cref="FakeReplicateApi"/> behind it. Real time.
+/// <see cref="McpClient"/> on the other end and <see cref="ScriptedReplicateClient"/> behind it. Real time.
 /// </summary>
 internal sealed class McpToolsHarness : IAsyncDisposable
 {
@@ -29,7 +29,7 @@ internal sealed class McpToolsHarness : IAsyncDisposable
 
     public ExecCoreHarness Core { get; }
 
-    public FakeReplicateApi Api => Core.Api;
+    public ScriptedReplicateClient Api => Core.Api;
 
     public McpClient Client { get; private set; } = null!;
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReplicateMcp.Simulation;
 using WireMock;
+using WireMock.Logging;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -9,19 +11,28 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace ReplicateMcp.Tests.EndToEnd;
+namespace ReplicateMcp.Tests.TestUtilities;
 
 /// <summary>
-/// A WireMock fake that lives outside the server process and remembers predictions: created
-/// <c>starting</c>, <c>succeeded</c> after <see cref="Duration"/> of real time, each with one PNG URL.
-/// Faults on request: a create rate limit answered like Replicate's 429, and polls answered with garbage.
+/// The one HTTP fake of api.replicate.com (under <c>/v1</c>), on WireMock, in or outside the server process. It
+/// remembers predictions: created <c>starting</c>, <c>succeeded</c> after <see cref="Duration"/> of real time
+/// (at once by default), each with one PNG URL on the same host; lists, cancels and model lookups (every model is
+/// official) like Replicate. Faults on request: a create rate limit answered like Replicate's 429, polls answered
+/// with garbage. A test that needs one exact answer (a sample body, a 500, a 429 scenario) stubs it on
+/// <see cref="Server"/>: such stubs win over the remembered behaviour, which sits at a lower priority.
 /// </summary>
 internal sealed class StatefulReplicateFake : IDisposable
 {
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+    /// <summary>The API token clients are configured with.</summary>
+    public const string Token = "r8_TESTTOKEN_abc123xyz";
+
+    /// <summary>A 2×2 RGB PNG: every output file.</summary>
+    public static readonly byte[] Png = PngWriter.EncodeRgb(2, 2, [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]);
+
+    // WireMock picks the matching mapping with the lowest priority number; stubs a test adds have priority 0.
+    private const int RememberedBehaviour = 1000;
     private readonly ConcurrentDictionary<string, (DateTimeOffset Created, string Model, JsonNode? Input)> _predictions = new();
     private readonly ConcurrentQueue<(string Id, string Model, string Input)> _creates = new();
-    private readonly WireMockServer _server = WireMockServer.Start();
     private readonly Lock _lock = new();
     private readonly Queue<DateTimeOffset> _acceptedCreates = new();
     private readonly int? _createsPerSecond;
@@ -31,27 +42,36 @@ internal sealed class StatefulReplicateFake : IDisposable
     /// <param name="createsPerSecond">When set, a create beyond this many in the last second gets 429 with Retry-After: 1.</param>
     /// <param name="garbledPolls">The first this many polls are answered 200 with an HTML body.</param>
     /// <param name="holdCreates">Creates answer only once the prediction has ended (or canceled), like <c>Prefer: wait</c>.</param>
-    public StatefulReplicateFake(TimeSpan duration, int? createsPerSecond = null, int garbledPolls = 0, bool holdCreates = false)
+    public StatefulReplicateFake(TimeSpan duration = default, int? createsPerSecond = null, int garbledPolls = 0, bool holdCreates = false)
     {
         Duration = duration;
         _holdCreates = holdCreates;
         _createsPerSecond = createsPerSecond;
         _garbledPollsLeft = garbledPolls;
-        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).RespondWith(Response.Create().WithCallback(CreateAsync));
-        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+/cancel$")).UsingPost()).RespondWith(Response.Create().WithCallback(Cancel));
-        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+$")).UsingGet()).RespondWith(Response.Create().WithCallback(Get));
-        _server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).RespondWith(Response.Create().WithCallback(List));
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+/predictions$")).UsingPost()).AtPriority(RememberedBehaviour).RespondWith(Response.Create().WithCallback(CreateAsync));
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+/cancel$")).UsingPost()).AtPriority(RememberedBehaviour).RespondWith(Response.Create().WithCallback(Cancel));
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/predictions/[a-z0-9]+$")).UsingGet()).AtPriority(RememberedBehaviour).RespondWith(Response.Create().WithCallback(Get));
+        Server.Given(Request.Create().WithPath("/v1/predictions").UsingGet()).AtPriority(RememberedBehaviour).RespondWith(Response.Create().WithCallback(List));
         // Every model is official, so creates go to the by-name route.
-        _server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+$")).UsingGet())
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/v1/models/[^/]+/[^/]+$")).UsingGet()).AtPriority(RememberedBehaviour)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("{\"owner\": \"acme\", \"name\": \"m\", \"is_official\": true}"));
-        _server.Given(Request.Create().WithPath(new RegexMatcher("^/files/")).UsingGet())
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/files/")).UsingGet()).AtPriority(RememberedBehaviour)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/png").WithBody(Png));
     }
 
     public TimeSpan Duration { get; }
 
-    public string ApiUrl => _server.Url + "/v1";
+    public WireMockServer Server { get; } = WireMockServer.Start();
+
+    /// <summary>Root of the fake, without a trailing slash.</summary>
+    public string Url => Server.Url!;
+
+    /// <summary>The API root without a trailing slash, e.g. for <c>REPLICATE_BASE_URL</c>.</summary>
+    public string ApiUrl => Url + "/v1";
+
+    /// <summary>The API root as configured in <c>Replicate:BaseUrl</c>.</summary>
+    public string ApiBaseUrl => Url + "/v1/";
 
     public IReadOnlyList<(string Id, string Model, string Input)> Creates => [.. _creates];
 
@@ -90,16 +110,16 @@ internal sealed class StatefulReplicateFake : IDisposable
         var id = JsonNode.Parse(answer.BodyData!.BodyAsString!)!["id"]!.GetValue<string>();
         // Held like Prefer: wait: until the prediction ends by itself or is canceled.
         await Task.WhenAny(_ended[id].Task, Task.Delay(Duration));
-        return Json(201, Body(id));
+        return JsonMessage(201, Body(id));
     }
 
     private ResponseMessage Cancel(IRequestMessage request)
     {
         var id = request.Path.Split('/')[^2];
-        if (!_predictions.TryGetValue(id, out var p)) return Json(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
+        if (!_predictions.TryGetValue(id, out var p)) return JsonMessage(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
         if (DateTimeOffset.UtcNow - p.Created < Duration) _canceledAt.TryAdd(id, DateTimeOffset.UtcNow);
         if (_ended.TryGetValue(id, out var ended)) ended.TrySetResult();
-        return Json(200, Body(id));
+        return JsonMessage(200, Body(id));
     }
 
     private ResponseMessage Create(IRequestMessage request)
@@ -107,7 +127,7 @@ internal sealed class StatefulReplicateFake : IDisposable
         if (!TryAdmitCreate())
         {
             Interlocked.Increment(ref _refused);
-            var refusal = Json(429, new JsonObject { ["detail"] = "Request was throttled. Your rate limit resets in ~1s.", ["status"] = 429 });
+            var refusal = JsonMessage(429, new JsonObject { ["detail"] = "Request was throttled. Your rate limit resets in ~1s.", ["status"] = 429 });
             refusal.Headers!["Retry-After"] = new WireMockList<string>("1");
             return refusal;
         }
@@ -118,7 +138,7 @@ internal sealed class StatefulReplicateFake : IDisposable
         _predictions[id] = (DateTimeOffset.UtcNow, model, input?.DeepClone());
         _creates.Enqueue((id, model, input?.ToJsonString() ?? "null"));
         _createArrivals.Release();
-        return Json(201, Body(id));
+        return JsonMessage(201, Body(id));
     }
 
     private ResponseMessage Get(IRequestMessage request)
@@ -131,7 +151,7 @@ internal sealed class StatefulReplicateFake : IDisposable
                 Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("text/html") },
                 BodyData = new BodyData { BodyAsString = "<html><body>502 Bad Gateway</body></html>", DetectedBodyType = BodyType.String },
             };
-        return _predictions.ContainsKey(id) ? Json(200, Body(id)) : Json(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
+        return _predictions.ContainsKey(id) ? JsonMessage(200, Body(id)) : JsonMessage(404, new JsonObject { ["detail"] = "Not found.", ["status"] = 404 });
     }
 
     /// <summary>
@@ -158,7 +178,7 @@ internal sealed class StatefulReplicateFake : IDisposable
             query.Add($"cursor={skip + page.Count}");
             next = $"{ApiUrl}/predictions?{string.Join('&', query)}";
         }
-        return Json(200, new JsonObject
+        return JsonMessage(200, new JsonObject
         {
             ["next"] = next,
             ["previous"] = null,
@@ -170,7 +190,7 @@ internal sealed class StatefulReplicateFake : IDisposable
     public int ListPageSize { get; init; } = 100;
 
     /// <summary>List requests received.</summary>
-    public int ListRequests => _server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/predictions");
+    public int ListRequests => Server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v1/predictions");
 
     private JsonObject Body(string id)
     {
@@ -184,23 +204,82 @@ internal sealed class StatefulReplicateFake : IDisposable
             ["version"] = "hidden",
             ["input"] = input?.DeepClone(),
             ["status"] = canceled ? "canceled" : done ? "succeeded" : "processing",
-            ["output"] = done ? new JsonArray($"{_server.Url}/files/{id}/out-0.png") : null,
+            ["output"] = done ? new JsonArray($"{Url}/files/{id}/out-0.png") : null,
             ["error"] = null,
             ["logs"] = "",
             ["created_at"] = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
-    private static ResponseMessage Json(int status, JsonObject body) => new()
+    private static ResponseMessage JsonMessage(int status, JsonObject body) => new()
     {
         StatusCode = status,
         Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
         BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String },
     };
 
+    public static string Version(char digit) => new(digit, 64);
+
+    /// <summary>Stubs <c>GET /v1/models/{owner}/{name}</c> with a model of that kind.</summary>
+    public void Model(string owner, string name, bool official, string? latestVersion = null) =>
+        Json(Request.Create().WithPath($"/v1/models/{owner}/{name}").UsingGet(), 200, new JsonObject
+        {
+            ["owner"] = owner,
+            ["name"] = name,
+            ["description"] = $"{owner}/{name} for tests",
+            ["is_official"] = official,
+            ["run_count"] = 1,
+            ["latest_version"] = latestVersion is null ? null : new JsonObject { ["id"] = latestVersion, ["openapi_schema"] = null },
+        });
+
+    /// <summary>Stubs the official-model create route to answer with <paramref name="body"/>.</summary>
+    public void CreateOfficial(string owner, string name, JsonNode body, int status = 201) =>
+        Json(Request.Create().WithPath($"/v1/models/{owner}/{name}/predictions").UsingPost(), status, body);
+
+    /// <summary>Stubs the versioned create route (<c>POST /v1/predictions</c>) to answer with <paramref name="body"/>.</summary>
+    public void CreateVersioned(JsonNode body, int status = 201) =>
+        Json(Request.Create().WithPath("/v1/predictions").UsingPost(), status, body);
+
+    public void Get(string predictionId, JsonNode body, int status = 200) =>
+        Json(Request.Create().WithPath($"/v1/predictions/{predictionId}").UsingGet(), status, body);
+
+    /// <summary>Serves <see cref="Png"/> at <paramref name="path"/> and returns its absolute URL.</summary>
+    public string ServePng(string path)
+    {
+        Server.Given(Request.Create().WithPath(path).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/png").WithBody(Png));
+        return Url + path;
+    }
+
+    /// <summary>An official model whose create answers <c>starting</c> and whose first poll answers <paramref name="finished"/>.</summary>
+    public void OfficialStartingThen(string owner, string name, string id, JsonObject finished)
+    {
+        Model(owner, name, official: true);
+        CreateOfficial(owner, name, ApiSamples.Prediction("02", id));
+        Get(id, finished);
+    }
+
+    /// <summary>A community model resolved to <paramref name="version"/>, created <c>starting</c>, then <paramref name="finished"/>.</summary>
+    public void CommunityStartingThen(string owner, string name, string version, string id, JsonObject finished)
+    {
+        Model(owner, name, official: false, latestVersion: version);
+        CreateVersioned(ApiSamples.Prediction("02", id));
+        Get(id, finished);
+    }
+
+    public IReadOnlyList<ILogEntry> Requests(string method, string path) =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path)];
+
+    public void Json(IRequestBuilder request, int status, JsonNode? body) =>
+        Server.Given(request).RespondWith(JsonResponse(status, body));
+
+    public static IResponseBuilder JsonResponse(int status, JsonNode? body) =>
+        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json")
+            .WithBody(body?.ToJsonString() ?? "null");
+
     public void Dispose()
     {
-        _server.Dispose(); // stops it too
+        Server.Dispose(); // stops it too
         _createArrivals.Dispose();
     }
 }
