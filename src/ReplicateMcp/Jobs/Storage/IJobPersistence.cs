@@ -15,8 +15,8 @@ internal interface IJobPersistence
 
     /// <summary>
     /// For the orphan sweep, which asks every few seconds: only the jobs whose files changed since the last
-    /// <see cref="LoadAll"/> or <see cref="LoadChanged"/> (a file is read again only when it is replaced), and the ids
-    /// of every job file there now. Unreadable files are treated as by <see cref="LoadAll"/>.
+    /// <see cref="LoadAll"/> or <see cref="LoadChanged"/> (a file is read again only when it is replaced; this process's
+    /// own jobs may be left out), and the ids of every job file there now. Unreadable files are treated as by <see cref="LoadAll"/>.
     /// </summary>
     JobFileChanges LoadChanged()
     {

@@ -90,7 +90,8 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
 
     /// <summary>
     /// Reads the job files (with <paramref name="onlyChanged"/>, those whose write time or length differs from the
-    /// last load: the owner replaces a file whole on every save) and remembers what it saw.
+    /// last load — the owner replaces a file whole on every save — and never the files this process writes itself)
+    /// and remembers what it saw.
     /// </summary>
     private JobFileChanges Load(bool onlyChanged)
     {
@@ -102,9 +103,10 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
             foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*.json"))
             {
                 if (StampOf(file) is not { } stamp) continue; // deleted since it was listed
-                present.Add(Path.GetFileNameWithoutExtension(file.Name));
+                var jobId = Path.GetFileNameWithoutExtension(file.Name);
+                present.Add(jobId);
                 stamps[file.FullName] = stamp;
-                if (onlyChanged && _stamps.TryGetValue(file.FullName, out var seen) && seen == stamp) continue;
+                if (onlyChanged && ((_stamps.TryGetValue(file.FullName, out var seen) && seen == stamp) || _latest.ContainsKey(jobId))) continue;
                 if (ReadForLoad(file.FullName) is { } job) jobs.Add(job);
             }
             _stamps = stamps; // files gone since are forgotten

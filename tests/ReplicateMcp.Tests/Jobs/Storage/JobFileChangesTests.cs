@@ -28,13 +28,13 @@ public sealed class JobFileChangesTests : IDisposable
     [Fact]
     public async Task LoadChanged_AfterLoadAll_ReadsOnlyTheFilesReplacedSinceAndListsEveryFile()
     {
-        var sut = CreateSut();
+        var (sut, otherServer) = (CreateSut(), CreateSut());
         var (kept, replaced) = (NewJob("kept"), NewJob("before"));
-        await sut.SaveAsync(kept, durable: true, CT);
-        await sut.SaveAsync(replaced, durable: true, CT);
+        await otherServer.SaveAsync(kept, durable: true, CT);
+        await otherServer.SaveAsync(replaced, durable: true, CT);
         Assert.Equal(2, sut.LoadAll().Count);
 
-        await sut.SaveAsync(replaced with { Note = "after, and longer" }, durable: true, CT);
+        await otherServer.SaveAsync(replaced with { Note = "after, and longer" }, durable: true, CT);
         var changes = sut.LoadChanged();
 
         Assert.Equal("after, and longer", Assert.Single(changes.Changed).Note);
@@ -60,6 +60,20 @@ public sealed class JobFileChangesTests : IDisposable
         Assert.Empty(changes.Changed);
         Assert.Equal([job.Id], changes.Present);
         Assert.True(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task LoadChanged_JobsThisProcessWrites_NeverReadBackButListed()
+    {
+        var sut = CreateSut();
+        var mine = NewJob("mine");
+        sut.LoadAll();
+
+        await sut.SaveAsync(mine, durable: true, CT);
+        var changes = sut.LoadChanged();
+
+        Assert.Empty(changes.Changed);
+        Assert.Equal([mine.Id], changes.Present);
     }
 
     [Fact]
