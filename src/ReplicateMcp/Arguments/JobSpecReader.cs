@@ -50,8 +50,7 @@ internal static class JobSpecReader
             var fields = args.ReadObject($"steps[{i}]", steps[i], ToolInputs.Step);
             if (fields is null) continue;
             var id = fields.TryGetValue("id", out var idElement) ? args.ReadString($"steps[{i}].id", idElement, ToolInputs.StepId) : null;
-            // Name the step by its id once the id is usable, as every later message does.
-            var path = StepIdSyntax.IsValid(id) ? $"steps[{id}]" : $"steps[{i}]";
+            var path = StepIdSyntax.Path(id, i);
             var model = fields.TryGetValue("model", out var m) ? args.ReadString($"{path}.model", m, ToolInputs.ItemModel) : null;
             var input = fields.TryGetValue("input", out var inp) ? args.ReadInput($"{path}.input", inp) : null;
             List<string>? dependsOn = null;
