@@ -144,7 +144,7 @@ internal sealed partial class JobStarter(
             }
             // Without a path in it, only a plain string in a file property can break a rule, which needs the schema.
             if (!mentionsPath && schema is null) continue;
-            problems.AddRange(JobFileInputs.Scan(input, $"{Name(spec, i)}.input", schema, folders, leaveTemplates: spec.Kind == JobKind.Pipeline).Problems);
+            problems.AddRange(StepFileInputs.Scan(input, $"{Name(spec, i)}.input", schema, folders, leaveTemplates: spec.Kind == JobKind.Pipeline).Problems);
         }
         foreach (var (model, reason) in withoutSchema)
             notes.Add($"Local files for {model} were told from text without its input schema ({reason.TrimEnd('.')}): only file:// URIs and absolute paths of files in the allowed folders are sent as files.");
