@@ -12,12 +12,7 @@ internal static class JobSpecReader
     {
         var args = ToolInputs.BatchStart.Read(arguments);
         var items = args.Read(ToolInputs.Items);
-        var settings = new JobSettings(
-            args.Read(ToolInputs.BatchConcurrency),
-            args.Read(ToolInputs.BatchDownload),
-            args.Read(ToolInputs.TimeoutPerItem),
-            args.Read(ToolInputs.BatchTtl),
-            args.Read(ToolInputs.BatchValidate));
+        var settings = ToolInputs.BatchSettings.Read(args);
         var key = args.Read(ToolInputs.IdempotencyKey);
         var specs = new List<ItemSpec>();
         for (var i = 0; items is not null && i < items.Length; i++)
@@ -37,12 +32,7 @@ internal static class JobSpecReader
     {
         var args = ToolInputs.PipelineStart.Read(arguments);
         var steps = args.Read(ToolInputs.Steps);
-        var settings = new JobSettings(
-            args.Read(ToolInputs.PipelineConcurrency),
-            args.Read(ToolInputs.PipelineDownload),
-            args.Read(ToolInputs.TimeoutPerStep),
-            args.Read(ToolInputs.PipelineTtl),
-            args.Read(ToolInputs.PipelineValidate));
+        var settings = ToolInputs.PipelineSettings.Read(args);
         var key = args.Read(ToolInputs.IdempotencyKey);
         var specs = new List<ItemSpec>();
         for (var i = 0; steps is not null && i < steps.Length; i++)
