@@ -12,12 +12,7 @@ internal static class JobSpecReader
     {
         var args = ToolInputs.BatchStart.Read(arguments);
         var items = args.Read(ToolInputs.Items);
-        var settings = new JobSettings(
-            args.Read(ToolInputs.BatchConcurrency),
-            args.Read(ToolInputs.BatchDownload),
-            args.Read(ToolInputs.TimeoutPerItem),
-            args.Read(ToolInputs.BatchTtl),
-            args.Read(ToolInputs.BatchValidate));
+        var settings = ToolInputs.BatchSettings.Read(args);
         var key = args.Read(ToolInputs.IdempotencyKey);
         var specs = new List<ItemSpec>();
         for (var i = 0; items is not null && i < items.Length; i++)
@@ -37,12 +32,7 @@ internal static class JobSpecReader
     {
         var args = ToolInputs.PipelineStart.Read(arguments);
         var steps = args.Read(ToolInputs.Steps);
-        var settings = new JobSettings(
-            args.Read(ToolInputs.PipelineConcurrency),
-            args.Read(ToolInputs.PipelineDownload),
-            args.Read(ToolInputs.TimeoutPerStep),
-            args.Read(ToolInputs.PipelineTtl),
-            args.Read(ToolInputs.PipelineValidate));
+        var settings = ToolInputs.PipelineSettings.Read(args);
         var key = args.Read(ToolInputs.IdempotencyKey);
         var specs = new List<ItemSpec>();
         for (var i = 0; steps is not null && i < steps.Length; i++)
@@ -50,8 +40,7 @@ internal static class JobSpecReader
             var fields = args.ReadObject($"steps[{i}]", steps[i], ToolInputs.Step);
             if (fields is null) continue;
             var id = fields.TryGetValue("id", out var idElement) ? args.ReadString($"steps[{i}].id", idElement, ToolInputs.StepId) : null;
-            // Name the step by its id once the id is usable, as every later message does.
-            var path = StepIdSyntax.IsValid(id) ? $"steps[{id}]" : $"steps[{i}]";
+            var path = StepIdSyntax.Path(id, i);
             var model = fields.TryGetValue("model", out var m) ? args.ReadString($"{path}.model", m, ToolInputs.ItemModel) : null;
             var input = fields.TryGetValue("input", out var inp) ? args.ReadInput($"{path}.input", inp) : null;
             List<string>? dependsOn = null;

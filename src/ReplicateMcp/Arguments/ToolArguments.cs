@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ReplicateMcp.Templates;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Arguments;
 
@@ -41,7 +42,7 @@ internal sealed class ToolArguments
     {
         if (Given(argument.Name) is not { } e) return argument.Default;
         if (e.ValueKind is JsonValueKind.True or JsonValueKind.False) return e.GetBoolean();
-        _problems.Add($"{argument.Name}: {Describe(e)} given, expected true or false.");
+        _problems.Add($"{argument.Name}: {DisplayText.Value(e)} given, expected true or false.");
         return argument.Default;
     }
 
@@ -71,7 +72,7 @@ internal sealed class ToolArguments
             _problems.Add($"{path}: {e.GetRawText()} given, allowed {min}–{max}.");
             return null;
         }
-        _problems.Add($"{path}: {Describe(e)} given, expected a whole number {min}–{max}.");
+        _problems.Add($"{path}: {DisplayText.Value(e)} given, expected a whole number {min}–{max}.");
         return null;
     }
 
@@ -80,7 +81,7 @@ internal sealed class ToolArguments
     {
         if (e.ValueKind != JsonValueKind.String)
         {
-            _problems.Add($"{path}: {Describe(e)} given, expected {argument.Expected}.");
+            _problems.Add($"{path}: {DisplayText.Value(e)} given, expected {argument.Expected}.");
             return null;
         }
         var s = e.GetString()!;
@@ -102,7 +103,7 @@ internal sealed class ToolArguments
         var (min, max) = (argument.MinItems, argument.MaxItems);
         if (e.ValueKind != JsonValueKind.Array)
         {
-            _problems.Add($"{path}: {Describe(e)} given, expected an array of {min}–{max} {argument.Expected}.");
+            _problems.Add($"{path}: {DisplayText.Value(e)} given, expected an array of {min}–{max} {argument.Expected}.");
             return null;
         }
         var n = e.GetArrayLength();
@@ -119,14 +120,14 @@ internal sealed class ToolArguments
         var what = shape.Expected;
         if (e.ValueKind != JsonValueKind.Object)
         {
-            _problems.Add($"{path}: {Describe(e)} given, expected {what}.");
+            _problems.Add($"{path}: {DisplayText.Value(e)} given, expected {what}.");
             return null;
         }
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var p in e.EnumerateObject())
         {
             if (!allowed.Contains(p.Name, StringComparer.Ordinal))
-                _problems.Add($"{path}.{DisplayText.Quote(p.Name).Trim('"')}: unknown field; allowed: {string.Join(", ", allowed)}.");
+                _problems.Add($"{JsonPath.Property(path, p.Name)}: unknown field; allowed: {string.Join(", ", allowed)}.");
             else fields[p.Name] = p.Value;
         }
         foreach (var r in required.Where(r => !fields.ContainsKey(r)))
@@ -139,7 +140,7 @@ internal sealed class ToolArguments
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
-            _problems.Add($"{path}: {Describe(e)} given, expected a JSON object of the model's inputs, e.g. {{\"prompt\": \"a red fox\"}}.");
+            _problems.Add($"{path}: {DisplayText.Value(e)} given, expected a JSON object of the model's inputs, e.g. {{\"prompt\": \"a red fox\"}}.");
             return null;
         }
         var depth = Depth(e);
@@ -162,15 +163,5 @@ internal sealed class ToolArguments
         JsonValueKind.Object => 1 + e.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
         JsonValueKind.Array => 1 + e.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
         _ => 0,
-    };
-
-    /// <summary>A value as the user gave it, short: arrays by length, strings quoted and truncated.</summary>
-    public static string Describe(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => DisplayText.Quote(e.GetString()),
-        JsonValueKind.Array => $"an array of {e.GetArrayLength()}",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Null => "null",
-        _ => DisplayText.Truncate(e.GetRawText()),
     };
 }

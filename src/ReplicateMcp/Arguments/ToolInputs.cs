@@ -42,6 +42,8 @@ internal static class ToolInputs
     public static readonly StringArgument IdempotencyKey = new("idempotency_key", 100, "a key of 1–100 characters",
         "Optional key of your choosing: a start repeated with the same key returns the job started first instead of a new one.",
         IsRequired: false, MinLength: 1);
+    public static readonly JobSettingArguments BatchSettings = new(BatchConcurrency, BatchDownload, TimeoutPerItem, BatchTtl, BatchValidate);
+    public static readonly JobSettingArguments PipelineSettings = new(PipelineConcurrency, PipelineDownload, TimeoutPerStep, PipelineTtl, PipelineValidate);
 
     // Status and cancel
     public static readonly StringArgument JobId = new("job_id", 100, "the job_id returned by replicate_batch_start", "The job_id returned by replicate_batch_start.");
@@ -71,10 +73,10 @@ internal static class ToolInputs
     public static readonly IntArgument FileLimit = new("limit", LocalFiles.FileLister.MinLimit, LocalFiles.FileLister.MaxLimit, LocalFiles.FileLister.DefaultLimit,
         "Files to return at most (sorted by name); truncated says more matched.");
 
-    public static readonly ArgumentSet BatchStart = new(Items, BatchConcurrency, BatchDownload, TimeoutPerItem, BatchTtl, BatchValidate, IdempotencyKey);
+    public static readonly ArgumentSet BatchStart = new([Items, .. BatchSettings.All, IdempotencyKey]);
     public static readonly ArgumentSet BatchStatus = new(JobId, IncludeResults, BatchWait, Preview);
     public static readonly ArgumentSet BatchCancel = new(JobId);
-    public static readonly ArgumentSet PipelineStart = new(Steps, PipelineConcurrency, PipelineDownload, TimeoutPerStep, PipelineTtl, PipelineValidate, IdempotencyKey);
+    public static readonly ArgumentSet PipelineStart = new([Steps, .. PipelineSettings.All, IdempotencyKey]);
     public static readonly ArgumentSet PipelineStatus = new(PipelineId, IncludeOutputs, PipelineWait, Preview);
     public static readonly ArgumentSet PipelineCancel = new(PipelineId);
     public static readonly ArgumentSet ListJobs = new();

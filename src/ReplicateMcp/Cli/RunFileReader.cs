@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Cli;
 
@@ -18,7 +19,7 @@ internal static class RunFileReader
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                problem = $"{path}: the file holds {Describe(document.RootElement.ValueKind)}; expected an object with \"items\" (a batch) or \"steps\" (a pipeline).";
+                problem = $"{path}: the file holds {DisplayText.Value(document.RootElement)}; expected an object with \"items\" (a batch) or \"steps\" (a pipeline).";
                 return null;
             }
             arguments = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -26,7 +27,7 @@ internal static class RunFileReader
             {
                 if (!arguments.TryAdd(property.Name, property.Value.Clone()))
                 {
-                    problem = $"{path}: \"{property.Name}\" appears twice.";
+                    problem = $"{path}: {DisplayText.Quote(property.Name)} appears twice.";
                     return null;
                 }
             }
@@ -48,17 +49,8 @@ internal static class RunFileReader
             return null;
         }
 
-        var keys = arguments.Count == 0 ? "it is empty" : "its keys are " + string.Join(", ", arguments.Keys.Select(k => $"\"{k}\""));
+        var keys = arguments.Count == 0 ? "it is empty" : "its keys are " + string.Join(", ", arguments.Keys.Select(k => DisplayText.Quote(k)));
         problem = $"{path}: a batch file has \"items\" and a pipeline file has \"steps\"; {keys}.";
         return null;
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 }

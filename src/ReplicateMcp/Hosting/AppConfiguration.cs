@@ -1,4 +1,4 @@
-using System.Text;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Hosting;
 
@@ -54,16 +54,7 @@ internal static class AppConfiguration
     private static string Refusal(Setting setting, string name, string text, string problem)
     {
         var detail = problem.Length > 0 ? $" ({problem})" : "";
-        return $"{name}={Quote(text)} is not allowed{detail}; give {setting.Parser.Allowed}.";
-    }
-
-    /// <summary>Quoted and on one line, so stray spaces and newlines show.</summary>
-    private static string Quote(string text)
-    {
-        var quoted = new StringBuilder("\"");
-        foreach (var c in text)
-            quoted.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
-        return quoted.Append('"').ToString();
+        return $"{name}={DisplayText.Quote(text, int.MaxValue)} is not allowed{detail}; give {setting.Parser.Allowed}.";
     }
 
     private static Dictionary<string, string?> Defaults()

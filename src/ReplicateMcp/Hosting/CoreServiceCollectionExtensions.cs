@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ReplicateMcp.Downloads;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.LocalFiles;
+using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;

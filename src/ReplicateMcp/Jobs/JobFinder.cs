@@ -1,4 +1,5 @@
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Jobs;
 
@@ -18,7 +19,7 @@ internal sealed class JobFinder(IJobStore store, IJobPersistence persistence, Pr
         }
         var startTool = kind == JobKind.Batch ? "replicate_batch_start" : "replicate_pipeline_start";
         throw new JobLookupException(
-            $"{idName}: no {Noun(kind)} with id {Templates.DisplayText.Quote(id)}. Ids come from {startTool}; " +
+            $"{idName}: no {Noun(kind)} with id {DisplayText.Quote(id)}. Ids come from {startTool}; " +
             "results are kept ttl_hours (default 1) after the job finished, then they expire. replicate_list_jobs shows the jobs still kept.");
     }
 

@@ -11,6 +11,7 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Jobs;
 
@@ -31,14 +32,14 @@ internal sealed partial class JobStarter(
     public async Task<StartOutcome> StartAsync(JobSpec spec, CancellationToken cancellationToken)
     {
         if (!replicateOptions.Value.HasToken)
-            throw new JobStartException([$"{ReplicateOptions.TokenVariable} is not set: give the server a Replicate API token (https://replicate.com/account/api-tokens) in its environment, or start it with --simulate to try it offline."]);
+            throw new JobStartException([ReplicateOptions.MissingToken]);
 
         var problems = new List<string>();
         var models = new ModelRef?[spec.Items.Count];
         for (var i = 0; i < spec.Items.Count; i++)
         {
             if (ModelRef.TryParse(spec.Items[i].Model, out var model)) models[i] = model;
-            else problems.Add($"{Name(spec, i)}.model: {Templates.DisplayText.Quote(spec.Items[i].Model)} is not a full model id; {ModelRef.FormHint}.");
+            else problems.Add($"{Name(spec, i)}.model: {DisplayText.Quote(spec.Items[i].Model)} is not a full model id; {ModelRef.FormHint}.");
         }
 
         IReadOnlyDictionary<string, IReadOnlyList<string>> dependencies = new Dictionary<string, IReadOnlyList<string>>();
@@ -143,7 +144,7 @@ internal sealed partial class JobStarter(
             }
             // Without a path in it, only a plain string in a file property can break a rule, which needs the schema.
             if (!mentionsPath && schema is null) continue;
-            problems.AddRange(JobFileInputs.Scan(input, $"{Name(spec, i)}.input", schema, folders, leaveTemplates: spec.Kind == JobKind.Pipeline).Problems);
+            problems.AddRange(StepFileInputs.Scan(input, $"{Name(spec, i)}.input", schema, folders, leaveTemplates: spec.Kind == JobKind.Pipeline).Problems);
         }
         foreach (var (model, reason) in withoutSchema)
             notes.Add($"Local files for {model} were told from text without its input schema ({reason.TrimEnd('.')}): only file:// URIs and absolute paths of files in the allowed folders are sent as files.");
@@ -175,7 +176,7 @@ internal sealed partial class JobStarter(
 
     private static string Name(JobSpec spec, int index) =>
         spec.Kind == JobKind.Batch ? $"items[{index}]"
-        : Templates.StepIdSyntax.IsValid(spec.Items[index].StepId) ? $"steps[{spec.Items[index].StepId}]" : $"steps[{index}]";
+        : Templates.StepIdSyntax.Path(spec.Items[index].StepId, index);
 
     /// <summary>The message <paramref name="job"/> was started with (its notes are kept on the job), for a repeated start.</summary>
     public static string StartMessage(Job job) => Message(job, job.Note is { } note ? [note] : []);

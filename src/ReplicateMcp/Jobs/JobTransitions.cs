@@ -30,7 +30,7 @@ internal static class JobTransitions
     {
         // Cancelled by the user while running: keep "canceled" unless the prediction had in fact succeeded.
         var canceledEarlier = item.Status == ItemStatus.Canceled;
-        var status = canceledEarlier && outcome.Status != ItemStatus.Succeeded ? ItemStatus.Canceled : outcome.Status;
+        var status = canceledEarlier && outcome.Status != OutcomeStatus.Succeeded ? ItemStatus.Canceled : outcome.Status.ToItemStatus();
         return item with
         {
             Status = status,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReplicateMcp.Templates;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.LocalFiles;
 

@@ -5,6 +5,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.LocalFiles;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Mcp;
 
@@ -17,7 +18,7 @@ internal sealed class FileTools(AllowedFolders configured, ClientRootsReader roo
         var folder = args.Read(ToolInputs.Folder);
         var pattern = args.Read(ToolInputs.FilePattern) ?? FileLister.DefaultPattern;
         if (pattern.IndexOfAny(['/', '\\']) >= 0)
-            args.Add($"pattern: {Templates.DisplayText.Quote(pattern)} given, expected {ToolInputs.FilePattern.Expected}; give the folder as folder.");
+            args.Add($"pattern: {DisplayText.Quote(pattern)} given, expected {ToolInputs.FilePattern.Expected}; give the folder as folder.");
         var limit = args.Read(ToolInputs.FileLimit);
         args.ThrowIfInvalid();
 

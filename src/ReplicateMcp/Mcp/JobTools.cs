@@ -9,6 +9,7 @@ using ReplicateMcp.Previews;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Status;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Mcp;
 
@@ -31,10 +32,10 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
         var download = args.Read(ToolInputs.PredictionDownload);
         var preview = args.Read(ToolInputs.Preview);
         if (id is not null && !PredictionIds.IsValid(id))
-            args.Add($"prediction_id: {Templates.DisplayText.Quote(id)} given, expected letters and digits only (as in a batch item's prediction_id).");
+            args.Add($"prediction_id: {DisplayText.Quote(id)} given, expected letters and digits only (as in a batch item's prediction_id).");
         args.ThrowIfInvalid();
         if (!replicateOptions.Value.HasToken)
-            throw new McpException($"{ReplicateOptions.TokenVariable} is not set: give the server a Replicate API token in its environment, or start it with --simulate.");
+            throw new McpException(ReplicateOptions.MissingToken);
 
         Prediction prediction;
         try
@@ -43,7 +44,7 @@ internal sealed class JobTools(IJobStore store, IReplicateClient client, Predict
         }
         catch (ReplicateApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new McpException($"prediction_id: prediction {Templates.DisplayText.Quote(id)} was not found on Replicate (404). " +
+            throw new McpException($"prediction_id: prediction {DisplayText.Quote(id)} was not found on Replicate (404). " +
                 "Prediction ids come from a batch item's prediction_id (replicate_batch_status) or a pipeline step's prediction_id (replicate_pipeline_status).");
         }
         catch (ReplicateApiException ex)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ReplicateMcp.Templates;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Mcp;
 

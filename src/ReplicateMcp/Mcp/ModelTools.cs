@@ -6,6 +6,7 @@ using ReplicateMcp.Arguments;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Mcp;
 
@@ -18,7 +19,7 @@ internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, 
         var text = args.Read(ToolInputs.Model);
         ModelRef? model = null;
         if (text is not null && !ModelRef.TryParse(text, out model))
-            args.Add($"model: {Templates.DisplayText.Quote(text)} is not a full model id; {ModelRef.FormHint}.");
+            args.Add($"model: {DisplayText.Quote(text)} is not a full model id; {ModelRef.FormHint}.");
         args.ThrowIfInvalid();
         RequireToken();
 
@@ -37,7 +38,7 @@ internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, 
         }
         catch (ReplicateApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new McpException($"model: {Templates.DisplayText.Quote(text)} was not found on Replicate (404); find the right id with replicate_search_models.");
+            throw new McpException($"model: {DisplayText.Quote(text)} was not found on Replicate (404); find the right id with replicate_search_models.");
         }
         catch (ReplicateApiException ex)
         {
@@ -68,6 +69,6 @@ internal sealed class ModelTools(ModelCatalog catalog, IReplicateClient client, 
     private void RequireToken()
     {
         if (!replicateOptions.Value.HasToken)
-            throw new McpException($"{ReplicateOptions.TokenVariable} is not set: give the server a Replicate API token in its environment, or start it with --simulate.");
+            throw new McpException(ReplicateOptions.MissingToken);
     }
 }

@@ -1,4 +1,5 @@
 using ReplicateMcp.Templates;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Pipelines;
 
@@ -22,7 +23,7 @@ internal static class PipelineValidator
             }
 
             var id = StepIdSyntax.IsValid(step.Id) ? step.Id : null;
-            var name = id is null ? $"steps[{i}]" : $"steps[{id}]";
+            var name = StepIdSyntax.Path(id, i);
             var dependencies = new SortedSet<string>(StringComparer.Ordinal);
             CheckDependsOn(step, id, name, indexesById, known, dependencies, errors);
             CheckReferences(step, id, name, download, indexesById, known, dependencies, errors);

@@ -67,7 +67,7 @@ internal sealed partial class PredictionRunner(
             }
             catch (OperationCanceledException) when (canceled.IsCancellationRequested && !stopping.IsCancellationRequested)
             {
-                return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
+                return new PredictionOutcome(OutcomeStatus.Canceled, null, "Canceled before the prediction was created.");
             }
             catch (Exception ex) when (ReplicateFaults.IsAny(ex))
             {
@@ -76,7 +76,7 @@ internal sealed partial class PredictionRunner(
             }
             // Last moment a cancel can stop this item for free: after this line the create is on the wire.
             if (canceled.IsCancellationRequested)
-                return new PredictionOutcome(ItemStatus.Canceled, null, "Canceled before the prediction was created.");
+                return new PredictionOutcome(OutcomeStatus.Canceled, null, "Canceled before the prediction was created.");
 
             var sent = SentCreate.For(target, request.Input, clock.Now, request.DownloadFolder);
             await progress.SentAsync(sent);
@@ -211,7 +211,7 @@ internal sealed partial class PredictionRunner(
             if (now >= deadline)
             {
                 var result = await results.BuildAsync(current, download: false, request.DownloadFolder, pending: true, stopping);
-                return new PredictionOutcome(ItemStatus.TimedOut, result,
+                return new PredictionOutcome(OutcomeStatus.TimedOut, result,
                     $"Timed out after {request.Timeout.TotalSeconds:0.#} s; the prediction keeps running on Replicate. Fetch it later with replicate_get_prediction {{\"prediction_id\": \"{current.Id}\"}}.");
             }
 
@@ -265,7 +265,7 @@ internal sealed partial class PredictionRunner(
         // A prediction that finished before the cancel reached it keeps its real outcome.
         return current.Status == PredictionStatuses.Succeeded
             ? await FinishAsync(current, request, stopping)
-            : new PredictionOutcome(ItemStatus.Canceled, result with { Status = PredictionStatuses.Canceled },
+            : new PredictionOutcome(OutcomeStatus.Canceled, result with { Status = PredictionStatuses.Canceled },
                 cancelFault is null ? "Canceled by the user."
                     : $"Canceled by the user, but the cancel request to Replicate failed ({cancelFault}); prediction {current.Id} may still be running: check it with replicate_get_prediction.");
     }
@@ -275,9 +275,9 @@ internal sealed partial class PredictionRunner(
         var result = await results.BuildAsync(prediction, request.Download, request.DownloadFolder, pending: false, stopping);
         return prediction.Status switch
         {
-            PredictionStatuses.Succeeded => new PredictionOutcome(ItemStatus.Succeeded, result, null),
-            PredictionStatuses.Canceled => new PredictionOutcome(ItemStatus.Canceled, result, "The prediction was canceled on Replicate."),
-            _ => new PredictionOutcome(ItemStatus.Failed, result,
+            PredictionStatuses.Succeeded => new PredictionOutcome(OutcomeStatus.Succeeded, result, null),
+            PredictionStatuses.Canceled => new PredictionOutcome(OutcomeStatus.Canceled, result, "The prediction was canceled on Replicate."),
+            _ => new PredictionOutcome(OutcomeStatus.Failed, result,
                 result.Error ?? $"The prediction ended with status '{prediction.Status}'."),
         };
     }

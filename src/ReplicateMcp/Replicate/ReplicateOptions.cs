@@ -7,6 +7,9 @@ internal sealed class ReplicateOptions
 {
     public const string TokenVariable = "REPLICATE_API_TOKEN";
 
+    /// <summary>What every Replicate-bound call answers when no token is set (and the simulator is off).</summary>
+    public const string MissingToken = $"{TokenVariable} is not set: give the server a Replicate API token (https://replicate.com/account/api-tokens) in its environment, or start it with --simulate to try it offline.";
+
     [Required]
     public Uri BaseUrl { get; set; } = new("https://api.replicate.com/v1/");
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Polly;
-using Polly.Timeout;
 
 namespace ReplicateMcp.Replicate;
 
@@ -25,7 +24,7 @@ internal static class ReplicateRetryPolicy
             return outcome.Exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } }
                 or HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError };
 
-        return outcome.Exception is HttpRequestException or TimeoutRejectedException
+        return (outcome.Exception is { } fault && ReplicateFaults.IsNetwork(fault))
             || outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout };
     }
 

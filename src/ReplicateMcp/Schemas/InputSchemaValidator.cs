@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Schemas;
 
@@ -39,7 +40,7 @@ internal static class InputSchemaValidator
             {
                 if (!value.ContainsKey(name))
                 {
-                    problems.Add($"{MessageText.Member(path, name)}: required, missing{Hint(properties?[name] as JsonObject)}");
+                    problems.Add($"{JsonPath.Property(path, name)}: required, missing{Hint(properties?[name] as JsonObject)}");
                 }
             }
         }
@@ -48,7 +49,7 @@ internal static class InputSchemaValidator
         var closed = properties is not null && IsFalseOrAbsent(schema["additionalProperties"]);
         foreach (var (name, node) in value)
         {
-            var memberPath = MessageText.Member(path, name);
+            var memberPath = JsonPath.Property(path, name);
             if (properties is not null && properties.TryGetPropertyValue(name, out var propertySchema))
             {
                 if (propertySchema is JsonObject propertyObject && isDeferred?.Invoke(name) != true)
@@ -85,13 +86,13 @@ internal static class InputSchemaValidator
         var types = DeclaredTypes(schema);
         if (types.Count > 0 && !types.Any(type => HasType(value, type)))
         {
-            problems.Add($"{path}: {MessageText.Value(value)} given, expected {string.Join(" or ", types)}");
+            problems.Add($"{path}: {DisplayText.Value(value)} given, expected {string.Join(" or ", types)}");
             return;
         }
 
         if (schema["enum"] is JsonArray allowed && allowed.Count > 0 && !allowed.Any(option => SameValue(option, value)))
         {
-            problems.Add($"{path}: {MessageText.Value(value)} given, allowed one of {EnumList(allowed)}");
+            problems.Add($"{path}: {DisplayText.Value(value)} given, allowed one of {EnumList(allowed)}");
             return;
         }
 
@@ -104,7 +105,7 @@ internal static class InputSchemaValidator
         {
             for (var i = 0; i < array.Count; i++)
             {
-                CheckValue(array[i], itemSchema, $"{path}[{i}]", problems);
+                CheckValue(array[i], itemSchema, JsonPath.Element(path, i), problems);
             }
         }
         else if (value is JsonObject obj && schema["properties"] is JsonObject)
@@ -121,7 +122,7 @@ internal static class InputSchemaValidator
         var tooHigh = upper is { } hi && (hi.Exclusive ? number >= hi.Value : number > hi.Value);
         if (tooLow || tooHigh)
         {
-            problems.Add($"{path}: {MessageText.Value(value)} given, allowed {RangeText(lower, upper)}");
+            problems.Add($"{path}: {DisplayText.Value(value)} given, allowed {RangeText(lower, upper)}");
         }
     }
 
@@ -195,7 +196,7 @@ internal static class InputSchemaValidator
         }
 
         var type = DeclaredTypes(schema) is { Count: > 0 } types ? string.Join(" or ", types) : null;
-        var description = MessageText.ShortDescription(StringOf(schema["description"]));
+        var description = SchemaDescription.Short(StringOf(schema["description"]));
         return (type, description) switch
         {
             (null, null) => "",
@@ -212,7 +213,7 @@ internal static class InputSchemaValidator
 
     private static string EnumList(JsonArray allowed)
     {
-        var listed = string.Join(", ", allowed.Take(MaxListedEnumValues).Select(MessageText.Value));
+        var listed = string.Join(", ", allowed.Take(MaxListedEnumValues).Select(DisplayText.Value));
         return allowed.Count > MaxListedEnumValues
             ? $"{listed}, … ({allowed.Count - MaxListedEnumValues} more)"
             : listed;

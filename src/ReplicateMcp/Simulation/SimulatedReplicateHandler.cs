@@ -16,10 +16,11 @@ namespace ReplicateMcp.Simulation;
 internal sealed class SimulatedReplicateHandler : HttpMessageHandler
 {
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private const int MaxRememberedVersions = 1_000;
 
     private readonly SimulatorOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ConcurrentDictionary<string, SimulatedPrediction> _predictions = new(StringComparer.Ordinal);
+    private readonly SimulatedPredictions _predictions;
 
     // Versions this process has handed out, so a create by version knows which model it runs.
     private readonly ConcurrentDictionary<string, string> _versionModels = new(StringComparer.OrdinalIgnoreCase);
@@ -41,10 +42,14 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         ArgumentException.ThrowIfNullOrWhiteSpace(options.FileHost, nameof(options.FileHost));
         _options = options;
         _timeProvider = timeProvider;
+        _predictions = new SimulatedPredictions(options, timeProvider);
     }
 
     /// <summary>Predictions created so far.</summary>
     public int CreatedCount => Volatile.Read(ref _createdCount);
+
+    /// <summary>Predictions kept (old finished ones are forgotten, see <see cref="SimulatedPredictions"/>).</summary>
+    public int KeptCount => _predictions.Count;
 
     /// <summary>Requests received so far (API and files).</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);
@@ -152,7 +157,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         }
 
         var prediction = NewPrediction(model, version, input, family, prompt);
-        _predictions[prediction.Id] = prediction;
+        _predictions.Add(prediction);
         Interlocked.Increment(ref _createdCount);
 
         if (SimulatedRequest.PreferWait(request) is { } wait)
@@ -219,16 +224,16 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
     }
 
     private HttpResponseMessage Get(HttpRequestMessage request, string id) =>
-        _predictions.TryGetValue(id, out var prediction)
+        _predictions.TryGet(id, out var prediction)
             ? SimulatorJson.Respond(request, HttpStatusCode.OK, PredictionJson.Render(prediction, _timeProvider.GetUtcNow(), _options))
             : SimulatorJson.NotFound(request);
 
     private HttpResponseMessage List(HttpRequestMessage request, Uri uri) =>
-        SimulatedPredictionList.Respond(request, uri, _predictions.Values, _timeProvider.GetUtcNow(), _options);
+        SimulatedPredictionList.Respond(request, uri, _predictions.All, _timeProvider.GetUtcNow(), _options);
 
     private HttpResponseMessage Cancel(HttpRequestMessage request, string id)
     {
-        if (!_predictions.TryGetValue(id, out var prediction))
+        if (!_predictions.TryGet(id, out var prediction))
         {
             return SimulatorJson.NotFound(request);
         }
@@ -246,7 +251,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
             return SimulatorJson.NotFound(request);
         }
 
-        _versionModels[SimulatedModelCatalog.LatestVersionId(model)] = model;
+        RememberVersion(SimulatedModelCatalog.LatestVersionId(model), model);
         return SimulatorJson.Respond(request, HttpStatusCode.OK, SimulatedModelCatalog.Model(owner, name));
     }
 
@@ -259,8 +264,15 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         }
 
         // Every well-formed version of an existing model exists here, so ids from real Replicate work offline.
-        _versionModels[version] = model;
+        RememberVersion(version, model);
         return SimulatorJson.Respond(request, HttpStatusCode.OK, SimulatedModelCatalog.Version(model, version.ToLowerInvariant()));
+    }
+
+    private void RememberVersion(string version, string model)
+    {
+        // Model names come from callers, so the map is bounded; a forgotten version is learnt again at the next lookup.
+        if (_versionModels.Count >= MaxRememberedVersions) _versionModels.Clear();
+        _versionModels[version] = model;
     }
 
     private static HttpResponseMessage Search(HttpRequestMessage request, Uri uri)
@@ -283,7 +295,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         // Only /sim/{prediction id}/out-{n}.{png|mp4} of a succeeded prediction exists.
         if (request.Method != HttpMethod.Get
             || uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is not ["sim", var id, var file]
-            || !_predictions.TryGetValue(id, out var prediction)
+            || !_predictions.TryGet(id, out var prediction)
             || prediction.StatusAt(_timeProvider.GetUtcNow()) != SimulatedPredictionStatus.Succeeded
             || SimulatedFileName.Parse(file) is not { } name)
         {
@@ -355,7 +367,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
 
         if (string.Equals(uri.Host, _options.FileHost, StringComparison.OrdinalIgnoreCase)
             && uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["sim", var predictionId, var file]
-            && _predictions.TryGetValue(predictionId, out var source)
+            && _predictions.TryGet(predictionId, out var source)
             && source.Family == ModelFamily.Image
             && source.StatusAt(_timeProvider.GetUtcNow()) == SimulatedPredictionStatus.Succeeded
             && SimulatedFileName.Parse(file) is { } name && name.Index < source.OutputCount

@@ -6,12 +6,18 @@ using System.Text.Json.Nodes;
 
 namespace ReplicateMcp.Simulation;
 
-/// <summary>Files uploaded to the simulator with <c>POST /files</c>, kept for the process so models can read them.</summary>
+/// <summary>Files uploaded to the simulator with <c>POST /files</c>, the latest <see cref="MaxKept"/> kept so models can read them.</summary>
 internal sealed class SimulatedUploads
 {
     internal sealed record Upload(string Id, string Name, string ContentType, byte[] Bytes, DateTimeOffset CreatedAt);
 
+    /// <summary>Uploads kept at most: a job sends a file just before the create that reads it, so only recent ones matter.</summary>
+    public const int MaxKept = 64;
+
     private readonly ConcurrentDictionary<string, Upload> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _oldestFirst = new();
+
+    public int Count => _files.Count;
 
     public Upload? Find(string id) => _files.TryGetValue(id, out var file) ? file : null;
 
@@ -29,6 +35,9 @@ internal sealed class SimulatedUploads
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'A').Replace('/', 'B');
         var upload = new Upload(id, name, type, content.Bytes, now);
         _files[id] = upload;
+        _oldestFirst.Enqueue(id);
+        // Each upload holds its bytes: forget the oldest rather than grow for the life of a --simulate server.
+        while (_files.Count > MaxKept && _oldestFirst.TryDequeue(out var oldest)) _files.TryRemove(oldest, out _);
         return upload;
     }
 

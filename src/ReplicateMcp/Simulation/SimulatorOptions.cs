@@ -18,6 +18,12 @@ internal sealed class SimulatorOptions
         set => _startingDuration = value;
     }
 
+    /// <summary>How long a finished prediction can still be read; Replicate deletes an API prediction's files after an hour.</summary>
+    public TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Predictions kept at most; beyond it the oldest finished are forgotten early (running ones never).</summary>
+    public int MaxKeptPredictions { get; set; } = 10_000;
+
     /// <summary>Host that serves output files, as replicate.delivery does for the real API.</summary>
     public string FileHost { get; set; } = "replicate.delivery";
 }

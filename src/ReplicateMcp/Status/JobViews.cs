@@ -11,14 +11,7 @@ internal static class JobViews
 
     public static string? Time(DateTimeOffset? t) => t is { } v ? Time(v) : null;
 
-    public static string Status(Job job) => job.Status switch
-    {
-        JobStatus.Running => "running",
-        JobStatus.Succeeded => "succeeded",
-        JobStatus.Failed => "failed",
-        JobStatus.Partial => "partial",
-        _ => "canceled",
-    };
+    public static string Status(Job job) => job.Status.ToWire();
 
     public static BatchStatusView Batch(Job job) => new(
         job.Id, "batch", Status(job), job.Items.Length, job.Count(ItemStatus.Queued), job.Count(ItemStatus.Running),

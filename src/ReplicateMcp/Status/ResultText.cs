@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Templates;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Status;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Templates;
 
@@ -132,7 +133,7 @@ internal static class TemplateResolver
         };
         throw Fail(reference, path,
             $"{reference.Text} used inside a longer string must be a single value, but it is " +
-            $"{JsonDescription.Describe(value)}{hint}");
+            $"{DisplayText.Value(value)}{hint}");
     }
 
     // Suggests the next step down: [0] right after the field, .key after that (the grammar allows one [n]).
@@ -163,7 +164,7 @@ internal static class TemplateResolver
         {
             if (node is not JsonArray array)
             {
-                throw Fail(reference, path, $"{reference.Text}: [{index}] needs an array, but {where} is {JsonDescription.Describe(node)}");
+                throw Fail(reference, path, $"{reference.Text}: [{index}] needs an array, but {where} is {DisplayText.Value(node)}");
             }
 
             if (index >= array.Count)
@@ -191,7 +192,7 @@ internal static class TemplateResolver
             case JsonObject obj:
                 if (!obj.TryGetPropertyValue(key, out var child))
                 {
-                    var keys = obj.Count == 0 ? "it is empty" : $"keys: {JsonDescription.Keys(obj)}";
+                    var keys = obj.Count == 0 ? "it is empty" : $"keys: {DisplayText.Keys([.. obj.Select(p => p.Key)])}";
                     throw Fail(reference, path, $"{reference.Text}: no key '{key}' in the object ({keys})");
                 }
 
@@ -205,7 +206,7 @@ internal static class TemplateResolver
                 return array[index];
             default:
                 var needs = key.All(char.IsAsciiDigit) ? "an object or an array" : "an object";
-                throw Fail(reference, path, $"{reference.Text}: .{key} needs {needs}, but {where} is {JsonDescription.Describe(node)}");
+                throw Fail(reference, path, $"{reference.Text}: .{key} needs {needs}, but {where} is {DisplayText.Value(node)}");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReplicateMcp.Messages;
 
 namespace ReplicateMcp.Templates;
 
@@ -120,7 +121,7 @@ internal static partial class TemplateScanner
 
     // \G anchors at the '$' the scanner found; the field part is optional so that "$gen" can be reported.
     [GeneratedRegex(
-        @"\G\$(?<step>[A-Za-z_][A-Za-z0-9_-]*)(?:\.(?<field>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?<index>[0-9]+)\])?(?:\.(?<key>[A-Za-z0-9_-]+))*)?",
+        @"\G\$(?<step>" + StepIdSyntax.Body + @")(?:\.(?<field>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?<index>[0-9]+)\])?(?:\.(?<key>[A-Za-z0-9_-]+))*)?",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex ReferenceRegex();
 }

@@ -89,7 +89,7 @@ public sealed partial class CliHelpAndRunFileTests : IDisposable
 
         var line = AssertRefused(await _cli.RunAsync("run", file, "--simulate"));
 
-        Assert.Contains("the file holds an array; expected an object with \"items\"", line);
+        Assert.Contains("the file holds an array of 1; expected an object with \"items\"", line);
     }
 
     private static string AssertRefused(CliResult result)

@@ -98,7 +98,7 @@ public sealed class AppConfigurationTests
     {
         Assert.Null(Read(new Dictionary<string, string> { ["REPLICATE_MCP_MAX_CONCURRENCY"] = "5\n" + "6" }, null, out var problem));
         Assert.DoesNotContain('\n', problem!);
-        Assert.Contains("\"5\\u000a6\"", problem);
+        Assert.Contains("\"5\\n6\"", problem);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;

@@ -12,7 +12,7 @@ public sealed class JobTransitionsTests
     private static Job Batch(int items) => JobTestData.Batch(T0, items);
 
     private static PredictionOutcome Succeeded(string id) =>
-        new(ItemStatus.Succeeded, new PredictionResult { PredictionId = id, Status = "succeeded" }, null);
+        new(OutcomeStatus.Succeeded, new PredictionResult { PredictionId = id, Status = "succeeded" }, null);
 
     [Fact]
     public void ItemStarted_Queued_BecomesRunningWithSentInput()

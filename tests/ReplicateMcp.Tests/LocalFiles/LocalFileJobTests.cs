@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.LocalFiles;
+using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.Schemas;
@@ -229,7 +231,7 @@ public sealed class LocalFileJobTests : IAsyncDisposable
             ],
         };
 
-        var prepared = await preparer.PrepareAsync(job, job.Items[1], CT);
+        var prepared = await preparer.PrepareAsync(JobSteps.InputRequest(job, job.Items[1]), CT);
 
         Assert.Null(prepared.Error);
         Assert.Equal("https://api.replicate.com/v1/files/file1", prepared.Input.GetProperty("image").GetString());

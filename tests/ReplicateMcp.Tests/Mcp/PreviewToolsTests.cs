@@ -211,9 +211,9 @@ public sealed class PreviewToolsTests : IAsyncLifetime
             Id = "j",
             Items =
             [
-                new() { Index = 0, Status = ReplicateMcp.Predictions.ItemStatus.Succeeded, Result = new() { Status = "succeeded", Urls = ["https://x/0.png", "https://x/1.png"], LocalPaths = [a] } },
-                new() { Index = 1, Status = ReplicateMcp.Predictions.ItemStatus.TimedOut },
-                new() { Index = 2, Status = ReplicateMcp.Predictions.ItemStatus.Queued },
+                new() { Index = 0, Status = ReplicateMcp.Jobs.ItemStatus.Succeeded, Result = new() { Status = "succeeded", Urls = ["https://x/0.png", "https://x/1.png"], LocalPaths = [a] } },
+                new() { Index = 1, Status = ReplicateMcp.Jobs.ItemStatus.TimedOut },
+                new() { Index = 2, Status = ReplicateMcp.Jobs.ItemStatus.Queued },
             ],
         };
 

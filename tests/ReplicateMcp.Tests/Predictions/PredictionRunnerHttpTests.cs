@@ -57,7 +57,7 @@ public sealed class PredictionRunnerHttpTests : IAsyncDisposable
 
         var outcome = await CreateSut().RunAsync(Request("acme/corgi", """{"prompt":"a corgi","seed":7}""", download: true), _progress, CT, CancellationToken.None);
 
-        Assert.Equal(ItemStatus.Succeeded, outcome.Status);
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
         Assert.Null(outcome.Error);
         var result = outcome.Result!;
         Assert.Equal(id, result.PredictionId);
@@ -88,7 +88,7 @@ public sealed class PredictionRunnerHttpTests : IAsyncDisposable
 
         var outcome = await CreateSut().RunAsync(Request("meta/meta-llama-3-8b-instruct", """{"prompt":"haiku"}""", download: true), _progress, CT, CancellationToken.None);
 
-        Assert.Equal(ItemStatus.Succeeded, outcome.Status);
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
         Assert.Equal(["\n\nFuzzy, gentle beasts\nSoftly grazing, quiet eyes\nLlama's gentle charm"], outcome.Result!.TextOutput);
         Assert.Empty(outcome.Result.Urls);
         Assert.Empty(outcome.Result.LocalPaths);
@@ -107,7 +107,7 @@ public sealed class PredictionRunnerHttpTests : IAsyncDisposable
 
         var outcome = await CreateSut().RunAsync(Request("stability-ai/sdxl", """{"prompt":"big"}""", download: true), _progress, CT, CancellationToken.None);
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Equal("CUDA out of memory. Tried to allocate 16.00 GiB", outcome.Error);
         Assert.Equal(id, outcome.Result!.PredictionId);
     }
@@ -134,7 +134,7 @@ public sealed class PredictionRunnerHttpTests : IAsyncDisposable
 
         var outcome = await CreateSut().RunAsync(Request("black-forest-labs/flux-schnell", """{"prompt":"x"}""", download: false), _progress, CT, CancellationToken.None);
 
-        Assert.Equal(ItemStatus.Succeeded, outcome.Status);
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
         Assert.Equal(4, _fake.Requests("GET", path).Count);
         Assert.Single(_fake.Requests("POST", "/v1/models/black-forest-labs/flux-schnell/predictions"));
     }

@@ -102,7 +102,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await Run(sut);
 
-        Assert.Equal(ItemStatus.Succeeded, outcome.Status);
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
         Assert.Single(_client.Creates);
         Assert.Empty(_client.Gets);
         Assert.Equal(["done"], outcome.Result!.TextOutput);
@@ -123,7 +123,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut));
 
-        Assert.Equal(ItemStatus.Succeeded, outcome.Status);
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
         Assert.Equal([id, id, id], _client.Gets);
         Assert.Equal(["Hello"], outcome.Result!.TextOutput);
         Assert.Equal(id, outcome.Result.PredictionId);
@@ -163,7 +163,7 @@ public sealed class PredictionRunnerTests : IDisposable
         }
         var outcomes = await Task.WhenAll(runs);
 
-        Assert.All(outcomes, o => Assert.Equal(ItemStatus.Succeeded, o.Status));
+        Assert.All(outcomes, o => Assert.Equal(OutcomeStatus.Succeeded, o.Status));
         Assert.Equal(6, _client.Creates.Count);
         Assert.Equal(2, _client.MaxConcurrentCreates);
         Assert.Equal(0, sut.InFlight);
@@ -183,7 +183,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
         (await _client.NextHeldCreateAsync(CT)).Release.SetResult(ScriptedReplicateClient.Succeeded("pred1"));
-        Assert.Equal(ItemStatus.Succeeded, (await first).Status);
+        Assert.Equal(OutcomeStatus.Succeeded, (await first).Status);
         Assert.Single(_client.Creates);
         Assert.Equal(1, _progress.Started);
     }
@@ -198,7 +198,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut, Request(timeoutSeconds: 10)));
 
-        Assert.Equal(ItemStatus.TimedOut, outcome.Status);
+        Assert.Equal(OutcomeStatus.TimedOut, outcome.Status);
         Assert.True(outcome.Result!.Pending);
         Assert.Equal(id, outcome.Result.PredictionId);
         Assert.Contains(id, outcome.Error, StringComparison.Ordinal);
@@ -221,7 +221,7 @@ public sealed class PredictionRunnerTests : IDisposable
         await cancel.CancelAsync();
         var outcome = await run;
 
-        Assert.Equal(ItemStatus.Canceled, outcome.Status);
+        Assert.Equal(OutcomeStatus.Canceled, outcome.Status);
         Assert.Equal(PredictionStatuses.Canceled, outcome.Result!.Status);
         Assert.Equal([id], _client.Cancels);
         Assert.Equal([id], _client.Gets);
@@ -243,7 +243,7 @@ public sealed class PredictionRunnerTests : IDisposable
         create.Release.SetResult(ScriptedReplicateClient.InStatus("late1", PredictionStatuses.Starting));
         var outcome = await run;
 
-        Assert.Equal(ItemStatus.Canceled, outcome.Status);
+        Assert.Equal(OutcomeStatus.Canceled, outcome.Status);
         Assert.Equal(["late1"], _client.Cancels);
         Assert.Equal(["late1"], _progress.Created);
         Assert.Empty(_client.Gets);
@@ -259,7 +259,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut, Request(timeoutSeconds: 1800)));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Contains(id, outcome.Error, StringComparison.Ordinal);
         Assert.Contains("connection reset by peer", outcome.Error, StringComparison.Ordinal);
         Assert.Equal(id, outcome.Result!.PredictionId);
@@ -291,7 +291,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut));
 
-        Assert.Equal(ItemStatus.Succeeded, outcome.Status);
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
         Assert.Equal(6, _client.Gets.Count);
     }
 
@@ -306,7 +306,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut, Request(timeoutSeconds: 1800)));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Contains(id, outcome.Error, StringComparison.Ordinal);
     }
 
@@ -319,7 +319,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Equal("prediction not found", outcome.Error);
         Assert.Single(_client.Gets);
     }
@@ -339,7 +339,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Equal("CUDA out of memory", outcome.Error);
         Assert.Equal("CUDA out of memory", outcome.Result!.Error);
         Assert.Equal("loading weights\nOOM", outcome.Result.LogsTail);
@@ -359,7 +359,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await Run(sut);
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Equal("NSFW content detected", outcome.Error);
         Assert.Empty(_client.Gets);
     }
@@ -373,7 +373,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await DriveAsync(Run(sut));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Equal(PredictionStatuses.Aborted, outcome.Result!.Status);
         Assert.Contains("aborted", outcome.Error, StringComparison.Ordinal);
         Assert.Single(_client.Gets);
@@ -388,7 +388,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await Run(sut);
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Equal("Replicate says: insufficient credit (402)", outcome.Error);
         Assert.Empty(_progress.Created);
     }
@@ -407,7 +407,7 @@ public sealed class PredictionRunnerTests : IDisposable
         _client.HoldModelLookups.SetResult();
         var outcome = await run;
 
-        Assert.Equal(ItemStatus.Canceled, outcome.Status);
+        Assert.Equal(OutcomeStatus.Canceled, outcome.Status);
         Assert.Empty(_client.Creates);
     }
 
@@ -418,7 +418,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await Run(sut, Request(new ModelRef("nobody", "missing", null)));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Contains("no prediction was created", outcome.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("may have reached Replicate", outcome.Error, StringComparison.Ordinal);
         Assert.Empty(_client.Creates);
@@ -434,7 +434,7 @@ public sealed class PredictionRunnerTests : IDisposable
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Run(sut, Request(model))));
         outcomes = [.. outcomes, await Run(sut, Request(model))];
 
-        Assert.All(outcomes, o => Assert.Equal(ItemStatus.Succeeded, o.Status));
+        Assert.All(outcomes, o => Assert.Equal(OutcomeStatus.Succeeded, o.Status));
         Assert.Equal(["someone/community"], _client.ModelLookups);
         Assert.All(_client.Creates, c => Assert.Equal(model with { Version = VersionB }, c.Model));
     }
@@ -460,7 +460,7 @@ public sealed class PredictionRunnerTests : IDisposable
 
         var outcome = await Run(sut, Request(new ModelRef("nobody", "nothing", null)));
 
-        Assert.Equal(ItemStatus.Failed, outcome.Status);
+        Assert.Equal(OutcomeStatus.Failed, outcome.Status);
         Assert.Contains("nobody/nothing", outcome.Error, StringComparison.Ordinal);
         Assert.Empty(_client.Creates);
     }

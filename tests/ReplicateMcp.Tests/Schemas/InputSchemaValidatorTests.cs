@@ -107,8 +107,8 @@ public sealed class InputSchemaValidatorTests
 
     [Theory]
     [InlineData("""{ "prompt": 5 }""", "items[0].input.prompt: 5 given, expected string")]
-    [InlineData("""{ "prompt": ["a", "b"] }""", "items[0].input.prompt: array of 2 given, expected string")]
-    [InlineData("""{ "prompt": { "text": "a" } }""", "items[0].input.prompt: object of 1 property given, expected string")]
+    [InlineData("""{ "prompt": ["a", "b"] }""", "items[0].input.prompt: an array of 2 given, expected string")]
+    [InlineData("""{ "prompt": { "text": "a" } }""", "items[0].input.prompt: an object (keys: text) given, expected string")]
     [InlineData("""{ "prompt": "p", "num_outputs": "2" }""", "items[0].input.num_outputs: \"2\" given, expected integer")]
     [InlineData("""{ "prompt": "p", "go_fast": "yes" }""", "items[0].input.go_fast: \"yes\" given, expected boolean")]
     [InlineData("""{ "prompt": "p", "go_fast": 1 }""", "items[0].input.go_fast: 1 given, expected boolean")]

@@ -217,7 +217,7 @@ public sealed class TemplateResolverTests
     {
         var ex = ResolveFails("""{"p": "$llm.output[0]"}""");
 
-        Assert.Equal("$llm.output[0]: [0] needs an array, but $llm.output is a string \"hello\" (at input.p)", ex.Message);
+        Assert.Equal("$llm.output[0]: [0] needs an array, but $llm.output is \"hello\" (at input.p)", ex.Message);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class TemplateResolverTests
     {
         var ex = ResolveFails("""{"p": "$cap.output.text.en"}""");
 
-        Assert.Equal("$cap.output.text.en: .en needs an object, but $cap.output.text is a string \"a cat\" (at input.p)", ex.Message);
+        Assert.Equal("$cap.output.text.en: .en needs an object, but $cap.output.text is \"a cat\" (at input.p)", ex.Message);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Jobs.Storage;
@@ -30,7 +31,7 @@ internal sealed partial class JobScheduler(
         try
         {
             job = await ReattachSentCreatesAsync(job, stopping);
-            var graph = new JobGraph(job);
+            var graph = JobSteps.Graph(job);
             if (graph.InitiallySkipped.Count > 0) await SkipAsync(job.Id, graph.InitiallySkipped);
             var ready = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
             foreach (var index in graph.InitiallyReady()) ready.Writer.TryWrite(index);
@@ -64,7 +65,7 @@ internal sealed partial class JobScheduler(
         }
     }
 
-    private async Task WorkAsync(string jobId, JobGraph graph, Channel<int> ready, CancellationToken canceled, CancellationToken stopping, CancellationToken either)
+    private async Task WorkAsync(string jobId, StepGraph graph, Channel<int> ready, CancellationToken canceled, CancellationToken stopping, CancellationToken either)
     {
         try
         {
@@ -102,7 +103,7 @@ internal sealed partial class JobScheduler(
         }
         catch (OperationCanceledException) when (canceled.IsCancellationRequested)
         {
-            outcome = new PredictionOutcome(ItemStatus.Canceled, null, JobTransitions.CanceledBeforeStart);
+            outcome = new PredictionOutcome(OutcomeStatus.Canceled, null, JobTransitions.CanceledBeforeStart);
         }
         catch (Exception ex)
         {
@@ -112,12 +113,12 @@ internal sealed partial class JobScheduler(
             outcome = PredictionOutcome.Failed($"This item stopped on an unexpected error ({ex.GetType().Name}: {ex.Message}); the rest of the job went on.");
         }
 
-        if (outcome.Status != ItemStatus.Succeeded) LogItemEnded(jobId, item.Key, outcome.Status.ToWire());
+        if (outcome.Status != OutcomeStatus.Succeeded) LogItemEnded(jobId, item.Key, outcome.Status.ToItemStatus().ToWire());
         var now = time.GetUtcNow();
         try
         {
             var updated = await store.UpdateAsync(jobId, j => j.ItemFinished(index, outcome, now), durable: true, CancellationToken.None);
-            return updated?.Items[index].Status ?? outcome.Status;
+            return updated?.Items[index].Status ?? outcome.Status.ToItemStatus();
         }
         catch (Exception ex)
         {
@@ -128,7 +129,7 @@ internal sealed partial class JobScheduler(
 
     private async Task<PredictionOutcome> PrepareAndRunAsync(Job job, JobItem item, CancellationToken canceled, CancellationToken stopping)
     {
-        var prepared = await inputs.PrepareAsync(job, item, stopping);
+        var prepared = await inputs.PrepareAsync(JobSteps.InputRequest(job, item), stopping);
         if (prepared.Error is not null) return PredictionOutcome.Failed(prepared.Error);
 
         var request = new PredictionRequest(ParseModel(item.Model), prepared.Input, TimeSpan.FromMilliseconds(job.Settings.TimeoutMs), job.Settings.Download, $"{job.Id}/{item.Key}");
@@ -177,7 +178,7 @@ internal sealed partial class JobScheduler(
     /// </summary>
     private async Task<ItemStatus> RecordUnsavedAsync(string jobId, int index, PredictionOutcome outcome, Exception fault, DateTimeOffset now)
     {
-        var error = $"Its outcome ({outcome.Status.ToWire()}) could not be saved ({fault.Message}), so it is reported failed."
+        var error = $"Its outcome ({outcome.Status.ToItemStatus().ToWire()}) could not be saved ({fault.Message}), so it is reported failed."
             + (outcome.Result?.PredictionId is { } id ? $" The prediction is {id}: check it with replicate_get_prediction." : "");
         try
         {

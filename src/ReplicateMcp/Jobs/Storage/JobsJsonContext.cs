@@ -11,4 +11,6 @@ namespace ReplicateMcp.Jobs.Storage;
     WriteIndented = false)]
 [JsonSerializable(typeof(Job))]
 [JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(ItemStatus))]
+[JsonSerializable(typeof(JobStatus))]
 internal sealed partial class JobsJsonContext : JsonSerializerContext;

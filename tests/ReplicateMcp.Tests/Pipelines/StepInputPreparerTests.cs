@@ -2,13 +2,16 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.LocalFiles;
+using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.Schemas;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Tests.Jobs;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 
-namespace ReplicateMcp.Tests.Jobs;
+namespace ReplicateMcp.Tests.Pipelines;
 
 /// <summary>Run-time template filling and the check of the filled values against the model's schema.</summary>
 public sealed class StepInputPreparerTests
@@ -48,7 +51,7 @@ public sealed class StepInputPreparerTests
         _api.PublishSchema("acme/flux", CogSchemas.FluxLike);
         var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
 
-        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+        var prepared = await Preparer().PrepareAsync(JobSteps.InputRequest(job, job.Items[1]), CT);
 
         Assert.Null(prepared.Error);
         Assert.Equal(GenUrl, prepared.Input.GetProperty("image").GetString());
@@ -60,7 +63,7 @@ public sealed class StepInputPreparerTests
     {
         var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[3]"}""");
 
-        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+        var prepared = await Preparer().PrepareAsync(JobSteps.InputRequest(job, job.Items[1]), CT);
 
         Assert.NotNull(prepared.Error);
         Assert.StartsWith("steps[up].input: ", prepared.Error, StringComparison.Ordinal);
@@ -74,7 +77,7 @@ public sealed class StepInputPreparerTests
         _api.PublishSchema("acme/flux", CogSchemas.FluxLike);
         var job = GenThenUp("""{"prompt": "a fox", "seed": "$gen.urls[0]"}""");
 
-        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+        var prepared = await Preparer().PrepareAsync(JobSteps.InputRequest(job, job.Items[1]), CT);
 
         Assert.NotNull(prepared.Error);
         Assert.StartsWith("The resolved input does not fit the model's schema: ", prepared.Error, StringComparison.Ordinal);
@@ -93,7 +96,7 @@ public sealed class StepInputPreparerTests
         _api.ModelLookupFault = model => model == "acme/flux" ? lasting : null;
         var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
 
-        var prepared = await Preparer().PrepareAsync(job, job.Items[1], CT);
+        var prepared = await Preparer().PrepareAsync(JobSteps.InputRequest(job, job.Items[1]), CT);
 
         Assert.Null(prepared.Error);
         Assert.Equal(GenUrl, prepared.Input.GetProperty("image").GetString());
@@ -107,7 +110,7 @@ public sealed class StepInputPreparerTests
         _api.ModelLookupFault = model => model == "acme/flux" ? new InvalidOperationException("a bug") : null;
         var job = GenThenUp("""{"prompt": "a fox", "image": "$gen.urls[0]"}""");
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Preparer().PrepareAsync(job, job.Items[1], CT));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Preparer().PrepareAsync(JobSteps.InputRequest(job, job.Items[1]), CT));
     }
 
     [Fact]
@@ -115,7 +118,7 @@ public sealed class StepInputPreparerTests
     {
         var job = JobTestData.Batch(ExecCoreHarness.Start);
 
-        var prepared = await Preparer().PrepareAsync(job, job.Items[0], CT);
+        var prepared = await Preparer().PrepareAsync(JobSteps.InputRequest(job, job.Items[0]), CT);
 
         Assert.Null(prepared.Error);
         Assert.Equal(job.Items[0].Input.GetRawText(), prepared.Input.GetRawText());

@@ -1,15 +1,23 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ReplicateMcp.LocalFiles;
-using ReplicateMcp.Pipelines;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
 using ReplicateMcp.Templates;
-using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Pipelines;
+
+/// <summary>
+/// One item's input as its job holds it. <paramref name="Where"/> names it in messages (<c>steps[up].input</c>);
+/// <paramref name="Dependencies"/> are the fields of the finished steps it depends on, null for a batch item (no
+/// templates); <paramref name="AlreadyCreated"/> is a resumed item whose prediction exists.
+/// </summary>
+internal sealed record StepInputRequest(
+    string JobId, string Where, string Model, JsonElement Input, bool AlreadyCreated,
+    IReadOnlyDictionary<string, JsonObject>? Dependencies, bool Validate, ImmutableArray<string> ClientRoots);
 
 /// <summary>The input an item is sent with, or why it cannot be sent; <paramref name="Shown"/> is how status answers show it.</summary>
 internal sealed record PreparedInput(JsonElement Input, string? Error, JsonElement? Shown = null);
@@ -21,21 +29,21 @@ internal sealed record PreparedInput(JsonElement Input, string? Error, JsonEleme
 /// </summary>
 internal sealed partial class StepInputPreparer(ModelCatalog catalog, AllowedFolders allowedFolders, InputFileSender files, ILogger<StepInputPreparer> logger)
 {
-    public async Task<PreparedInput> PrepareAsync(Job job, JobItem item, CancellationToken cancellationToken)
+    public async Task<PreparedInput> PrepareAsync(StepInputRequest request, CancellationToken cancellationToken)
     {
-        var resolved = job.Kind == JobKind.Batch ? new PreparedInput(item.Input, null) : await ResolveTemplatesAsync(job, item, cancellationToken);
+        var resolved = request.Dependencies is null ? new PreparedInput(request.Input, null) : await ResolveTemplatesAsync(request, request.Dependencies, cancellationToken);
         // A resumed item whose prediction exists is followed, not created again: nothing is read or uploaded for it.
-        if (resolved.Error is not null || item is { Status: ItemStatus.Running, PredictionId: not null })
+        if (resolved.Error is not null || request.AlreadyCreated)
             return resolved;
-        return await SendLocalFilesAsync(job, item, resolved.Input, cancellationToken);
+        return await SendLocalFilesAsync(request, resolved.Input, cancellationToken);
     }
 
-    private async Task<PreparedInput> SendLocalFilesAsync(Job job, JobItem item, JsonElement input, CancellationToken cancellationToken)
+    private async Task<PreparedInput> SendLocalFilesAsync(StepInputRequest request, JsonElement input, CancellationToken cancellationToken)
     {
         if (!LocalFileInputs.MentionsLocalPath(input)) return new PreparedInput(input, null);
 
-        var where = job.Kind == JobKind.Batch ? $"items[{item.Index}].input" : $"steps[{item.StepId}].input";
-        var scan = JobFileInputs.Scan(input, where, await SchemaOrNullAsync(item.Model, cancellationToken), allowedFolders.For(job), leaveTemplates: false);
+        var folders = allowedFolders.WithClientRoots(request.ClientRoots);
+        var scan = StepFileInputs.Scan(input, request.Where, await SchemaOrNullAsync(request.Model, cancellationToken), folders, leaveTemplates: false);
         if (scan.HasProblems)
             return new PreparedInput(input, "A local file cannot be sent: " + string.Join(" ", scan.Problems));
         if (scan.Files.Count == 0) return new PreparedInput(input, null);
@@ -43,7 +51,7 @@ internal sealed partial class StepInputPreparer(ModelCatalog catalog, AllowedFol
         try
         {
             var sent = await files.ReplaceAsync(input, scan.Files, cancellationToken);
-            LogSent(job.Id, where, scan.Files.Count, files.InlinedCount, files.UploadCount);
+            LogSent(request.JobId, request.Where, scan.Files.Count, files.InlinedCount, files.UploadCount);
             return new PreparedInput(sent, null, ShownInput.Of(sent, scan.Files));
         }
         catch (LocalFileSendException ex)
@@ -52,12 +60,9 @@ internal sealed partial class StepInputPreparer(ModelCatalog catalog, AllowedFol
         }
     }
 
-    private async Task<PreparedInput> ResolveTemplatesAsync(Job job, JobItem item, CancellationToken cancellationToken)
+    private async Task<PreparedInput> ResolveTemplatesAsync(StepInputRequest request, IReadOnlyDictionary<string, JsonObject> fields, CancellationToken cancellationToken)
     {
-        var input = JsonNode.Parse(item.Input.GetRawText());
-        var fields = job.Items
-            .Where(i => i.StepId is not null && item.DependsOn.Contains(i.StepId) && i.Status == ItemStatus.Succeeded)
-            .ToDictionary(i => i.StepId!, i => StepFields.From(i.Result), StringComparer.Ordinal);
+        var input = JsonNode.Parse(request.Input.GetRawText());
         JsonNode? resolved;
         try
         {
@@ -65,17 +70,17 @@ internal sealed partial class StepInputPreparer(ModelCatalog catalog, AllowedFol
         }
         catch (TemplateException ex)
         {
-            return new PreparedInput(item.Input, $"steps[{item.StepId}].input: {ex.Message}");
+            return new PreparedInput(request.Input, $"{request.Where}: {ex.Message}");
         }
-        var sent = JsonSerializer.SerializeToElement(resolved, JobsJsonContext.Default.JsonNode);
+        var sent = JsonSerializer.SerializeToElement(resolved, LocalFilesJsonContext.Default.JsonNode);
 
         var templated = StepFields.TemplatedProperties(input);
-        if (!job.Settings.Validate || templated.Count == 0 || resolved is not JsonObject resolvedObject)
+        if (!request.Validate || templated.Count == 0 || resolved is not JsonObject resolvedObject)
             return new PreparedInput(sent, null);
 
-        var schema = await SchemaOrNullAsync(item.Model, cancellationToken);
+        var schema = await SchemaOrNullAsync(request.Model, cancellationToken);
         if (schema is null) return new PreparedInput(sent, null);
-        var problems = InputSchemaValidator.Validate(resolvedObject, schema, $"steps[{item.StepId}].input", name => !templated.Contains(name));
+        var problems = InputSchemaValidator.Validate(resolvedObject, schema, request.Where, name => !templated.Contains(name));
         return problems.Count == 0
             ? new PreparedInput(sent, null)
             : new PreparedInput(sent, "The resolved input does not fit the model's schema: " + string.Join("; ", problems));
@@ -95,6 +100,6 @@ internal sealed partial class StepInputPreparer(ModelCatalog catalog, AllowedFol
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Where}: {Count} local file(s) sent (this process so far: {Inlined} inline, {Uploaded} uploaded)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Where} of job {JobId}: {Count} local file(s) sent (this process so far: {Inlined} inline, {Uploaded} uploaded)")]
     private partial void LogSent(string jobId, string where, int count, int inlined, int uploaded);
 }

@@ -1,9 +1,11 @@
 using ReplicateMcp.Jobs;
-using ReplicateMcp.Predictions;
+using ReplicateMcp.Jobs.Execution;
+using ReplicateMcp.Pipelines;
+using ReplicateMcp.Tests.Jobs;
 
-namespace ReplicateMcp.Tests.Jobs;
+namespace ReplicateMcp.Tests.Pipelines;
 
-public sealed class JobGraphTests
+public sealed class StepGraphTests
 {
     private static (string, string[]) S(string id, params string[] dependsOn) => (id, dependsOn);
 
@@ -13,7 +15,7 @@ public sealed class JobGraphTests
     [Fact]
     public void InitiallyReady_Pipeline_OnlyStepsWithoutDependencies()
     {
-        var graph = new JobGraph(Diamond());
+        var graph = JobSteps.Graph(Diamond());
 
         Assert.Equal([0, 4], graph.InitiallyReady());
         Assert.False(graph.AllDone);
@@ -22,7 +24,7 @@ public sealed class JobGraphTests
     [Fact]
     public void InitiallyReady_Batch_EveryItem()
     {
-        var graph = new JobGraph(JobTestData.Batch(DateTimeOffset.UnixEpoch, items: 3));
+        var graph = JobSteps.Graph(JobTestData.Batch(DateTimeOffset.UnixEpoch, items: 3));
 
         Assert.Equal([0, 1, 2], graph.InitiallyReady());
     }
@@ -30,7 +32,7 @@ public sealed class JobGraphTests
     [Fact]
     public void Finished_Diamond_ReleasesJoinOnlyAfterBothBranches()
     {
-        var graph = new JobGraph(Diamond());
+        var graph = JobSteps.Graph(Diamond());
 
         var afterA = graph.Finished(0, ItemStatus.Succeeded);
         Assert.Equal([1, 2], afterA.Ready.Order());
@@ -55,7 +57,7 @@ public sealed class JobGraphTests
     public void Finished_RootFails_SkipsAllTransitiveDependentsNamingTheFailedStep(string statusName, string wire)
     {
         var status = Enum.Parse<ItemStatus>(statusName);
-        var graph = new JobGraph(Diamond());
+        var graph = JobSteps.Graph(Diamond());
 
         var (ready, skipped) = graph.Finished(0, status);
 
@@ -71,7 +73,7 @@ public sealed class JobGraphTests
     public void Finished_OneBranchFails_JoinSkippedAndIndependentBranchStillReleased()
     {
         // a → b → d, a → c → d, plus x → y independent of all of them.
-        var graph = new JobGraph(JobTestData.Pipeline(S("a"), S("b", "a"), S("c", "a"), S("d", "b", "c"), S("x"), S("y", "x")));
+        var graph = JobSteps.Graph(JobTestData.Pipeline(S("a"), S("b", "a"), S("c", "a"), S("d", "b", "c"), S("x"), S("y", "x")));
         graph.Finished(0, ItemStatus.Succeeded);
 
         var (_, skipped) = graph.Finished(1, ItemStatus.Failed);
@@ -89,7 +91,7 @@ public sealed class JobGraphTests
     [Fact]
     public void Finished_SkippedStepReportedLater_IsIgnored()
     {
-        var graph = new JobGraph(Diamond());
+        var graph = JobSteps.Graph(Diamond());
         graph.Finished(0, ItemStatus.Failed);
 
         var (ready, skipped) = graph.Finished(3, ItemStatus.Succeeded);
@@ -107,7 +109,7 @@ public sealed class JobGraphTests
         job = JobTestData.WithStatus(job, 2, ItemStatus.Running);
         job = JobTestData.WithStatus(job, 4, ItemStatus.Running);
 
-        var graph = new JobGraph(job);
+        var graph = JobSteps.Graph(job);
 
         Assert.Equal([2, 4, 1], graph.InitiallyReady());
         Assert.Empty(graph.Finished(1, ItemStatus.Succeeded).Ready);
@@ -123,7 +125,7 @@ public sealed class JobGraphTests
         job = JobTestData.WithStatus(job, 1, ItemStatus.Failed);
         job = JobTestData.WithStatus(job, 2, ItemStatus.Succeeded);
 
-        var graph = new JobGraph(job);
+        var graph = JobSteps.Graph(job);
 
         var skip = Assert.Single(graph.InitiallySkipped);
         Assert.Equal((3, "depends on step 'b', which ended failed"), skip);
@@ -135,7 +137,7 @@ public sealed class JobGraphTests
     [Fact]
     public void Constructor_FreshPipeline_SkipsNothing()
     {
-        Assert.Empty(new JobGraph(Diamond()).InitiallySkipped);
+        Assert.Empty(JobSteps.Graph(Diamond()).InitiallySkipped);
     }
 
     [Fact]
@@ -143,7 +145,7 @@ public sealed class JobGraphTests
     {
         var job = JobTestData.Finish(Diamond(), DateTimeOffset.UnixEpoch);
 
-        var graph = new JobGraph(job);
+        var graph = JobSteps.Graph(job);
 
         Assert.True(graph.AllDone);
         Assert.Empty(graph.InitiallyReady());

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using ReplicateMcp.Predictions;
 
-namespace ReplicateMcp.Predictions;
+namespace ReplicateMcp.Jobs;
 
 /// <summary>Status of one batch item or pipeline step.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ItemStatus>))]
@@ -19,14 +20,12 @@ internal static class ItemStatusExtensions
 {
     public static bool IsTerminal(this ItemStatus status) => status is not (ItemStatus.Queued or ItemStatus.Running);
 
-    public static string ToWire(this ItemStatus status) => status switch
+    /// <summary>The item status a prediction's end gives.</summary>
+    public static ItemStatus ToItemStatus(this OutcomeStatus status) => status switch
     {
-        ItemStatus.Queued => "queued",
-        ItemStatus.Running => "running",
-        ItemStatus.Succeeded => "succeeded",
-        ItemStatus.Failed => "failed",
-        ItemStatus.TimedOut => "timed_out",
-        ItemStatus.Canceled => "canceled",
-        _ => "skipped",
+        OutcomeStatus.Succeeded => ItemStatus.Succeeded,
+        OutcomeStatus.Failed => ItemStatus.Failed,
+        OutcomeStatus.TimedOut => ItemStatus.TimedOut,
+        _ => ItemStatus.Canceled,
     };
 }

@@ -1,10 +1,14 @@
 using System.Text.RegularExpressions;
 
-namespace ReplicateMcp.Templates;
+namespace ReplicateMcp.Messages;
 
-/// <summary>Builds readable JSON paths such as <c>opts.mask</c>, <c>images[1]</c> or <c>["odd key"]</c>.</summary>
+/// <summary>
+/// Builds the readable JSON paths every problem message names a place with, such as <c>opts.mask</c>,
+/// <c>images[1]</c> or <c>["odd key"]</c>: one key rule for all validators.
+/// </summary>
 internal static partial class JsonPath
 {
+    /// <summary>Appends a key: <c>.name</c> when it is a plain key (letters, digits, '_', '-', not starting with a digit or '-'), <c>["odd key"]</c> otherwise.</summary>
     public static string Property(string parent, string key)
     {
         if (!PlainKeyRegex().IsMatch(key))
