@@ -69,11 +69,14 @@ internal sealed class StdioServer : IAsyncDisposable
     }
 
     /// <summary>The process's resident set (VmRSS) in MB, as the operating system counts it.</summary>
-    public double ReadRssMb()
+    public double ReadRssMb() => ReadStatusMb("VmRSS");
+
+    /// <summary>A size line of <c>/proc/&lt;pid&gt;/status</c> (VmRSS, RssAnon: GC heap, stacks, malloc; RssFile: mapped files) in MB.</summary>
+    public double ReadStatusMb(string field)
     {
         var status = $"/proc/{_process.Id}/status";
         if (!File.Exists(status)) return double.NaN;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
