@@ -100,39 +100,30 @@ describe('durability across quits, kills and restarts (server started through sh
 
   const heldCreates = (n) => fake.until(() => fake.predictions.size >= n, 20_000, `${n} creates held open`);
 
-  test('a client quit while 3 creates are held: the next server re-attaches them, 3 creates in all, 3 succeeded', async () => {
-    const dirs = fresh();
-    const prompts = ['quit 0', 'quit 1', 'quit 2'];
-    const a = await server(dirs, 'quit-a');
-    const jobId = await startBatch(a, prompts);
-    await heldCreates(3);
-    assert.equal([...fake.predictions.values()].filter((p) => p.answeredAt).length, 0, 'the creates are still held');
+  // A quit closes stdin and is not awaited (the process may still be exiting); a kill takes the whole process group.
+  const stops = [
+    ['a client quit', 'quit', (session) => { session.quitting = quit(session); }],
+    ['kill -9 of the process group', 'kill', killGroup],
+  ];
+  for (const [what, name, stop] of stops) {
+    test(`${what} while 3 creates are held: the next server, started at once, re-attaches them; 3 creates, 3 succeeded`, async () => {
+      const dirs = fresh();
+      const prompts = [0, 1, 2].map((i) => `${name} ${i}`);
+      const a = await server(dirs, `${name}-a`);
+      const jobId = await startBatch(a, prompts);
+      await heldCreates(3);
+      assert.equal([...fake.predictions.values()].filter((p) => p.answeredAt).length, 0, 'the creates are still held');
 
-    const quitting = quit(a);
-    const b = await server(dirs, 'quit-b'); // at once: A may still be exiting
-    const status = await waitFinished(b, jobId);
-    await quitting;
+      stop(a);
+      const b = await server(dirs, `${name}-b`);
+      const status = await waitFinished(b, jobId);
+      await a.quitting;
 
-    assert.equal(status.status, 'succeeded', JSON.stringify(status));
-    assert.equal(status.succeeded, 3);
-    assertPaidOnce(fake, prompts);
-  });
-
-  test('kill -9 of the process group while 3 creates are held: the next server started at once pays nothing twice', async () => {
-    const dirs = fresh();
-    const prompts = ['kill 0', 'kill 1', 'kill 2'];
-    const a = await server(dirs, 'kill-a');
-    const jobId = await startBatch(a, prompts);
-    await heldCreates(3);
-
-    killGroup(a);
-    const b = await server(dirs, 'kill-b');
-    const status = await waitFinished(b, jobId);
-
-    assert.equal(status.status, 'succeeded', JSON.stringify(status));
-    assert.equal(status.succeeded, 3);
-    assertPaidOnce(fake, prompts);
-  });
+      assert.equal(status.status, 'succeeded', JSON.stringify(status));
+      assert.equal(status.succeeded, 3);
+      assertPaidOnce(fake, prompts);
+    });
+  }
 
   test('a cancel while creates are held reaches Replicate within 3 s, and no cancelled item later succeeds', async () => {
     const dirs = fresh();
