@@ -17,6 +17,12 @@ internal static class StatusWords
 
     public static string ToWire(this JobStatus status) => JobWords[status];
 
+    /// <summary>Every job status word, in declaration order (for the tools' output schemas).</summary>
+    public static IEnumerable<string> AllJobWords => Enum.GetValues<JobStatus>().Select(ToWire);
+
+    /// <summary>Every item status word, in declaration order.</summary>
+    public static IEnumerable<string> AllItemWords => Enum.GetValues<ItemStatus>().Select(ToWire);
+
     private static Dictionary<T, string> Words<T>(JsonTypeInfo<T> wire) where T : struct, Enum =>
         Enum.GetValues<T>().ToDictionary(value => value, value => JsonSerializer.Serialize(value, wire).Trim('"'));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReplicateMcp.Jobs;
 
 namespace ReplicateMcp.Mcp;
 
@@ -12,9 +13,10 @@ internal static class ToolOutputSchemas
 {
     private const string NullableString = """{"type": ["string", "null"]}""";
     private const string Strings = """{"type": "array", "items": {"type": "string"}}""";
-    private const string JobStatus = """{"type": "string", "enum": ["running", "succeeded", "failed", "partial", "canceled"]}""";
-    private const string ItemStatus = """["queued", "running", "succeeded", "failed", "timed_out", "canceled"]""";
-    private const string StepStatus = """["queued", "running", "succeeded", "failed", "timed_out", "canceled", "skipped"]""";
+    // Status words come from the one mapping the answers and the job files use; only steps can be skipped.
+    private static readonly string JobStatus = $$"""{"type": "string", "enum": {{WordList(StatusWords.AllJobWords)}}}""";
+    private static readonly string ItemStatus = WordList(StatusWords.AllItemWords.Where(w => w != Jobs.ItemStatus.Skipped.ToWire()));
+    private static readonly string StepStatus = WordList(StatusWords.AllItemWords);
     private const string Count = """{"type": "integer", "minimum": 0}""";
 
     /// <summary>One prediction's result (contract §3).</summary>
@@ -43,7 +45,7 @@ internal static class ToolOutputSchemas
 
     private const string CounterNames = """ "total", "queued", "running", "succeeded", "failed", "timed_out", "canceled", "created_at", "completed_at", "expires_at" """;
 
-    private const string BatchStatusText = $$"""
+    private static readonly string BatchStatusText = $$"""
         {"type": "object", "properties": {
           "job_id": {"type": "string"}, "kind": {"const": "batch"}, "status": {{JobStatus}}, {{Counters}},
           "items": {"type": "array", "items": {"type": "object", "properties": {
@@ -55,7 +57,7 @@ internal static class ToolOutputSchemas
         }, "required": ["job_id", "kind", "status", {{CounterNames}}, "items"], "additionalProperties": false}
         """;
 
-    private const string PipelineStatusText = $$"""
+    private static readonly string PipelineStatusText = $$"""
         {"type": "object", "properties": {
           "pipeline_id": {"type": "string"}, "kind": {"const": "pipeline"}, "status": {{JobStatus}}, {{Counters}}, "skipped": {{Count}},
           "steps": {"type": "array", "items": {"type": "object", "properties": {
@@ -125,4 +127,7 @@ internal static class ToolOutputSchemas
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
+
+    /// <summary>A JSON array of status words (plain lower-case words: nothing to escape).</summary>
+    private static string WordList(IEnumerable<string> words) => "[" + string.Join(", ", words.Select(w => $"\"{w}\"")) + "]";
 }
