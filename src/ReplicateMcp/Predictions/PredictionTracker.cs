@@ -68,6 +68,9 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     /// <summary>Test hook: called after every tick, with whether it sent a request.</summary>
     internal Action<bool>? TickCompleted { get; set; }
 
+    /// <summary>Test hook: called after a prediction to follow or a create to find was added, so a test ticks after it.</summary>
+    internal Action? WorkAdded { get; set; }
+
     /// <summary>Completes with the prediction once it is terminal.</summary>
     /// <param name="createdAt">Its <c>created_at</c>, when known (a create answer has it); else a first GET learns it.</param>
     /// <remarks>Completed by the tick that sees it terminal; with a token that cannot cancel, the task is done when the tick is.</remarks>
@@ -84,6 +87,7 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
             }
             followed.Followers++;
         }
+        WorkAdded?.Invoke();
 
         return Await(followed.Terminal.Task, () => Unfollow(followed), cancellationToken);
     }
@@ -97,6 +101,7 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     {
         var find = new PendingFind(sent);
         lock (_lock) _finds.Add(find);
+        WorkAdded?.Invoke();
         return Await(find.Found.Task, () => { lock (_lock) _finds.Remove(find); }, cancellationToken);
     }
 
@@ -270,8 +275,9 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
             // send. Matched earlier, it could take an identical prediction that a later send made.
             var open = _finds.Where(f => !f.Found.Task.IsCompleted).ToList();
             var covered = open.Where(f => f.Sent.SentAt > coveredFrom).Select(f => f.Sent).ToList();
-            var taken = _known.Keys.ToHashSet(StringComparer.Ordinal);
-            foreach (var (sent, prediction) in SentCreateMatcher.Match(covered, pages, taken))
+            // The known ids are copied only when a create is to be matched: most ticks only follow.
+            IReadOnlyList<(SentCreate Sent, Prediction Prediction)> matches = covered.Count == 0 ? [] : SentCreateMatcher.Match(covered, pages, _known.Keys.ToHashSet(StringComparer.Ordinal));
+            foreach (var (sent, prediction) in matches)
             {
                 var find = open.First(f => ReferenceEquals(f.Sent, sent));
                 MarkKnownLocked(prediction.Id, prediction.CreatedAt);

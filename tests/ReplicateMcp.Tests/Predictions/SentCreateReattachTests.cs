@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Storage;
@@ -73,20 +74,39 @@ public sealed class SentCreateReattachTests : IAsyncDisposable
         CreatedAt = T0.AddSeconds(createdAfterSeconds),
     });
 
-    /// <summary>Resumes <paramref name="job"/> and runs it to its end: the tracker ticks whenever something waits, and a retry's delay passes.</summary>
+    /// <summary>
+    /// Resumes <paramref name="job"/> and runs it to its end: the tracker ticks after each prediction to follow is added
+    /// and after each timer (a tick only on timers could come before the follow it is for, and none after), and a
+    /// retry's delay passes.
+    /// </summary>
     private async Task<Job> ResumeToEndAsync(Job job)
     {
         var store = _harness.Services.GetRequiredService<InMemoryJobStore>();
+        var tracker = _harness.Services.GetRequiredService<PredictionTracker>();
+        var added = Channel.CreateUnbounded<bool>();
+        tracker.WorkAdded = () => added.Writer.TryWrite(true);
         store.Restore(job);
         _harness.Executor.Start(job);
         var stopped = _harness.Executor.WhenStoppedAsync(job.Id);
-        var tracker = _harness.Services.GetRequiredService<PredictionTracker>();
+        Task<TimeSpan>? timer = null;
         while (true)
         {
-            var timer = _time.NextTimerAsync(CT).AsTask();
-            if (await Task.WhenAny(stopped, timer).WaitAsync(TimeSpan.FromSeconds(30), CT) == stopped) break;
-            if (await timer == RetryDelay) _time.Advance(RetryDelay);
-            else await tracker.TickAsync(CT);
+            timer ??= _time.NextTimerAsync(CT).AsTask();
+            var workAdded = added.Reader.WaitToReadAsync(CT).AsTask(); // consumes nothing when abandoned
+            var first = await Task.WhenAny(stopped, timer, workAdded).WaitAsync(TimeSpan.FromSeconds(30), CT);
+            if (first == stopped) break;
+            while (added.Reader.TryRead(out _)) { }
+            if (first == timer)
+            {
+                var due = await timer;
+                timer = null;
+                if (due == RetryDelay)
+                {
+                    _time.Advance(RetryDelay);
+                    continue;
+                }
+            }
+            await tracker.TickAsync(CT);
         }
         return _harness.Store.Get(job.Id)!;
     }
