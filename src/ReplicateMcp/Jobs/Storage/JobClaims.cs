@@ -42,17 +42,18 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
             File.Delete(claim);
     }
 
+    /// <summary>The claim files there are now (paths).</summary>
+    public IReadOnlyList<string> List() => Directory.Exists(ClaimsFolder) ? Directory.GetFiles(ClaimsFolder) : [];
+
     /// <summary>
-    /// Removes the claims of jobs that are gone (evicted by any server, or moved aside). <paramref name="listJobIds"/>
-    /// lists every job file there is; it is called after the claims are listed, so a claim taken out meanwhile is never
-    /// judged by an older listing: each listed claim was made after its job file was read, hence before the job files
-    /// were listed, and a job file that is deleted never comes back.
+    /// Removes those of <paramref name="listedClaims"/> whose job is not among <paramref name="jobIds"/> (evicted by any
+    /// server, or moved aside). The claims must be listed before the job files: each listed claim was then made after
+    /// its job file was read, hence before the job files were listed, and a job file that is deleted never comes back,
+    /// so a claim taken out meanwhile is never judged by an older listing.
     /// </summary>
-    public void ForgetGone(Func<IReadOnlySet<string>> listJobIds)
+    public static void ForgetGone(IReadOnlyList<string> listedClaims, IReadOnlySet<string> jobIds)
     {
-        var claims = Directory.Exists(ClaimsFolder) ? Directory.GetFiles(ClaimsFolder) : [];
-        var jobIds = listJobIds();
-        foreach (var claim in claims)
+        foreach (var claim in listedClaims)
         {
             var name = Path.GetFileName(claim);
             var at = name.IndexOf('@', StringComparison.Ordinal);

@@ -104,11 +104,12 @@ internal sealed partial class JobRecoveryService(
     /// </summary>
     internal async Task SweepAsync(CancellationToken cancellationToken)
     {
-        JobFileChanges? changes = null;
-        Claims.ForgetGone(() => (changes = persistence.LoadChanged()).Present);
-        foreach (var gone in _unfinishedOnDisk.Keys.Where(id => !changes!.Present.Contains(id)).ToList())
+        var listedClaims = Claims.List(); // before the job files: see JobClaims.ForgetGone
+        var changes = persistence.LoadChanged();
+        JobClaims.ForgetGone(listedClaims, changes.Present);
+        foreach (var gone in _unfinishedOnDisk.Keys.Where(id => !changes.Present.Contains(id)).ToList())
             _unfinishedOnDisk.Remove(gone);
-        Remember(changes!.Changed);
+        Remember(changes.Changed);
         await AdoptOrphansAsync([.. _unfinishedOnDisk.Values], cancellationToken);
     }
 
