@@ -13,13 +13,18 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<PreviewBlocks>();
         services.AddSingleton<ClientRootsReader>();
         ToolDefinitions.AddToolClasses(services);
+        JobView.JobViewTools.AddToolClasses(services);
         return services
             .AddMcpServer(o =>
             {
                 o.ServerInfo = new() { Name = "replicate-mcp", Title = "Replicate batches and pipelines", Version = Hosting.AppInfo.Version };
                 o.ServerInstructions = "Run many Replicate predictions in the background: replicate_batch_start for independent predictions, " +
                     "replicate_pipeline_start for steps that feed each other. Both answer at once with an id; follow with the status tools (wait_seconds).";
+                // MCP Apps (contract §11): hosts that render views show the job view; others see no difference.
+                o.Capabilities = new() { Extensions = new Dictionary<string, object> { ["io.modelcontextprotocol/ui"] = new System.Text.Json.Nodes.JsonObject() } };
             })
-            .WithTools(ToolDefinitions.All());
+            .WithTools(JobView.JobViewTools.Link(ToolDefinitions.All()))
+            .WithTools(JobView.JobViewTools.All())
+            .WithResources([new JobView.JobViewResource()]);
     }
 }

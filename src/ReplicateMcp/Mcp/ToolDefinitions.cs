@@ -58,7 +58,7 @@ internal static class ToolDefinitions
             ToolInputs.ListFiles, ToolOutputSchemas.FileListing, (t, r, ct) => t.ListAsync(r, ct)),
     ];
 
-    private static DefinedTool Define<TTools>(string name, string title, string description, ToolAnnotations hints,
+    internal static DefinedTool Define<TTools>(string name, string title, string description, ToolAnnotations hints,
         ArgumentSet inputs, System.Text.Json.JsonElement outputSchema,
         Func<TTools, RequestContext<CallToolRequestParams>, CancellationToken, Task<CallToolResult>> answer)
         where TTools : notnull
