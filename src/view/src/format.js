@@ -87,12 +87,13 @@ export function depths(steps) {
   return depth;
 }
 
-/** The prompt-like text of an input: its `prompt`, else its first string value; '' when none. */
+const PROMPT_KEYS = ['prompt', 'text', 'question', 'instruction'];
+
+/** The words a person wrote for an input (its prompt, text, question or instruction); '' when none. */
 export function promptOf(input) {
   if (!input || typeof input !== 'object') return '';
-  if (typeof input.prompt === 'string') return input.prompt;
-  const first = Object.values(input).find((v) => typeof v === 'string');
-  return typeof first === 'string' ? first : '';
+  const key = PROMPT_KEYS.find((k) => typeof input[k] === 'string');
+  return key ? input[key] : '';
 }
 
 export const ENDED_ITEM = new Set(['succeeded', 'failed', 'timed_out', 'canceled', 'skipped']);

@@ -1,5 +1,6 @@
 // The job view (contract §11): shows the batch or pipeline a start or status tool answered with, follows it while it
 // runs, and offers Cancel and Retry. It reads the same structured answers a model reads and calls the same tools.
+import './jitless.js';
 import { App, applyDocumentTheme, applyHostStyleVariables } from '@modelcontextprotocol/ext-apps';
 import { button, fill, h, thumbnailImage } from './dom.js';
 import { Follower, TOOLS, textOf } from './follow.js';
@@ -73,7 +74,8 @@ function showStart(answer) {
   if (!kind) return;
   const id = kind === 'pipeline' ? answer.pipeline_id : answer.job_id;
   if (state.id !== id) resetFor(kind, id);
-  if (typeof answer.message === 'string') say(answer.message);
+  // The answer's message tells a model how to follow the job; the view follows it itself, so it is not shown.
+  say('');
   if (state.job) {
     state.job = { ...state.job, status: answer.status };
   } else {
@@ -98,6 +100,8 @@ function showStatus(job) {
 
 function resetFor(kind, id) {
   Object.assign(state, { kind, id, job: null });
+  list.className = `cards ${kind}`;
+  list.setAttribute('aria-label', kind === 'pipeline' ? 'Steps, in dependency order' : 'Items');
   state.thumbnails.clear();
   state.asked.clear();
   state.cards.clear();
@@ -147,9 +151,10 @@ function render() {
 function renderCard(element, key, item, depth) {
   const label = state.kind === 'pipeline' ? key : `#${key}`;
   element.className = `card s-${item.status}`;
-  element.dataset.depth = String(Math.min(depth, 4));
+  if (state.kind === 'pipeline') element.dataset.depth = String(Math.min(depth, 4));
   const result = item.result ?? null;
-  const prompt = state.prompts.get(key) ?? promptOf(item.input);
+  // A step's input as sent has its references resolved; the start arguments are the fallback (and all a batch has).
+  const prompt = promptOf(item.input) || state.prompts.get(key) || '';
   const waits = state.kind === 'pipeline' && item.depends_on?.length ? h('p', { class: 'waits' }, `after ${item.depends_on.join(', ')}`) : null;
   const error = item.error ?? result?.error ?? null;
   fill(element,
@@ -212,7 +217,9 @@ function updateActions() {
   if (!running) disarmCancel();
   const retryable = (state.kind === 'pipeline' ? state.job?.steps : state.job?.items)?.filter((i) => RETRYABLE.has(i.status)).length ?? 0;
   retryButton.hidden = running || retryable === 0;
-  fill(retryButton, retryable === 1 ? 'Retry 1 failed' : `Retry ${retryable} failed`);
+  const noun = state.kind === 'pipeline' ? (retryable === 1 ? 'step' : 'steps') : (retryable === 1 ? 'item' : 'items');
+  fill(retryButton, `Retry failed (${retryable})`);
+  retryButton.setAttribute('aria-label', `Retry the ${retryable} ${noun} that did not succeed`);
   cancelButton.disabled = state.busy;
   retryButton.disabled = state.busy;
 }
