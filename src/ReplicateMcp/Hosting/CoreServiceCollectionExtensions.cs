@@ -86,7 +86,9 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<StepInputPreparer>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<JobRegistry>();
+        services.AddSingleton<JobInputChecks>();
         services.AddSingleton<JobStarter>();
+        services.AddSingleton<JobRetrier>();
         services.AddSingleton<JobService>();
         services.TryAddSingleton<ProcessOwnership>();
         services.AddSingleton<JobFinder>();
