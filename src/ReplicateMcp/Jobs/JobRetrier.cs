@@ -170,10 +170,16 @@ internal sealed partial class JobRetrier(
 
     private static string Message(Job job, IReadOnlyList<int> indices, List<string> notes)
     {
-        var (noun, idName, statusTool) = job.Kind == JobKind.Batch ? ("batch", "job_id", "replicate_batch_status") : ("pipeline", "pipeline_id", "replicate_pipeline_status");
-        var text = $"Retrying {noun} {job.Id}: {JobRetries.Count(job, indices)}; what succeeded is kept and not paid for again, " +
-            $"and each earlier try stays in its result's attempts. Call {statusTool} with {{\"{idName}\": \"{job.Id}\", \"wait_seconds\": 30}} to follow it.";
+        var text = $"Retrying {(job.Kind == JobKind.Batch ? "batch" : "pipeline")} {job.Id}: {JobRetries.Count(job, indices)}; what succeeded is kept and not paid for again, " +
+            $"and each earlier try stays in its result's attempts.{FollowHint(job)}";
         return notes.Count == 0 ? text : text + " " + string.Join(" ", notes);
+    }
+
+    /// <summary>The sentence of the answer that tells a model how to follow the job (<c>run</c> leaves it out).</summary>
+    public static string FollowHint(Job job)
+    {
+        var (idName, statusTool) = job.Kind == JobKind.Batch ? ("job_id", "replicate_batch_status") : ("pipeline_id", "replicate_pipeline_status");
+        return $" Call {statusTool} with {{\"{idName}\": \"{job.Id}\", \"wait_seconds\": 30}} to follow it.";
     }
 
     /// <summary>The one text a refused retry is reported with, by a tool (isError) and by <c>run --retry</c> (stderr).</summary>
