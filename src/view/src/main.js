@@ -9,6 +9,7 @@ import { ENDED_ITEM, RETRYABLE, baseName, dependencyOrder, depths, elapsed, firs
 const THUMBNAIL_TOOL = 'replicate_view_thumbnails';
 const THUMBNAILS_PER_CALL = 10;
 const CANCEL_CONFIRM_MS = 5000;
+const CONFIRM_PROMPT = 'Click "Confirm cancel" to stop this job.';
 
 const app = new App({ name: 'replicate-mcp job view', version: '1' }, {}, { autoResize: true });
 
@@ -229,7 +230,7 @@ async function onCancel() {
     // A first click only arms it: cancelling stops paid work, so it takes a second, deliberate click.
     fill(cancelButton, 'Confirm cancel');
     cancelButton.setAttribute('aria-pressed', 'true');
-    say('Click "Confirm cancel" to stop this job.');
+    say(CONFIRM_PROMPT);
     state.cancelArmed = setTimeout(disarmCancel, CANCEL_CONFIRM_MS);
     return;
   }
@@ -240,6 +241,7 @@ async function onCancel() {
 
 function disarmCancel() {
   if (state.cancelArmed) clearTimeout(state.cancelArmed);
+  if (message.textContent === CONFIRM_PROMPT) say('');
   state.cancelArmed = null;
   fill(cancelButton, 'Cancel job');
   cancelButton.removeAttribute('aria-pressed');

@@ -33,7 +33,8 @@ async function screenshot(frame, name) {
 }
 
 const statusCalls = () => host.calls.filter((c) => /_status$/.test(c.name));
-const badge = (frame) => frame.$eval('.summary .badge', (b) => b.textContent);
+// The job's status word; '' until the first status has been shown (the start answer shows none).
+const badge = (frame) => frame.$eval('.summary .badge', (b) => b.textContent).catch(() => '');
 
 async function runToEnd(tool, args) {
   const started = await server.client.callTool({ name: tool, arguments: args });
@@ -117,7 +118,7 @@ describe('job view in a browser', () => {
     const frame = await host.mount({ toolInput: args, toolResult: started });
     await until(async () => (await frame.$$('img.thumb')).length >= 2 && (await badge(frame)) === 'running', 'a running batch with thumbnails', 20_000);
     await screenshot(frame, 'job-view-running-batch.png');
-    await until(async () => (await badge(frame).catch(() => '')) === 'succeeded', 'the end', 30_000);
+    await until(async () => (await badge(frame)) === 'succeeded', 'the end', 30_000);
     const shownAt = Date.now();
     const final = await server.client.callTool({ name: 'replicate_batch_status', arguments: { job_id: id } });
     const endedAt = Date.parse(final.structuredContent.completed_at);
@@ -179,7 +180,7 @@ describe('job view in a browser', () => {
     const started = await server.client.callTool({ name: 'replicate_pipeline_start', arguments: args });
     assert.ok(!started.isError, JSON.stringify(started.content));
     const frame = await host.mount({ toolInput: args, toolResult: started });
-    await until(async () => (await badge(frame).catch(() => '')) === 'partial', 'the pipeline to end', 30_000);
+    await until(async () => (await badge(frame)) === 'partial', 'the pipeline to end', 30_000);
     await until(async () => (await frame.$$('img.thumb')).length === 2, 'thumbnails of generate and upscale');
     const cards = await frame.$$eval('.card', (all) => all.map((c) => ({ label: c.querySelector('.label').textContent, depth: c.dataset.depth, waits: c.querySelector('.waits')?.textContent ?? '' })));
     assert.deepEqual(cards.map((c) => c.label), ['generate', 'upscale', 'caption', 'broken', 'after_broken']);
