@@ -1,35 +1,17 @@
 // Starts the built server over stdio with the official TypeScript SDK client, against a fake Replicate,
 // and watches its stdout for anything that is not JSON-RPC.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { TOKEN } from './fake-replicate.mjs';
 import { png } from './png.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '..', '..');
-
-/**
- * The server command: REPLICATE_MCP_SERVER_COMMAND (a command line split on spaces, or a JSON array),
- * else `dotnet <repo>/src/ReplicateMcp/bin/Release/net10.0/ReplicateMcp.dll` (Debug when Release is missing).
- */
-export function serverCommand() {
-  const configured = process.env.REPLICATE_MCP_SERVER_COMMAND?.trim();
-  if (configured) {
-    const parts = configured.startsWith('[') ? JSON.parse(configured) : configured.split(/\s+/);
-    return { command: parts[0], args: parts.slice(1) };
-  }
-  for (const configuration of ['Release', 'Debug']) {
-    const dll = join(repoRoot, 'src', 'ReplicateMcp', 'bin', configuration, 'net10.0', 'ReplicateMcp.dll');
-    if (existsSync(dll)) return { command: 'dotnet', args: [dll] };
-  }
-  throw new Error('No built server: run `dotnet build src/ReplicateMcp -c Release` first, or set REPLICATE_MCP_SERVER_COMMAND.');
-}
+export { repoRoot, serverCommand } from './server-command.mjs';
+import { serverCommand } from './server-command.mjs';
 
 /** Passed through to the server besides the SDK's default (HOME, PATH, …): what `dotnet` needs to find itself. */
 function inheritedDotnetEnv() {

@@ -21,8 +21,9 @@ internal static class McpServiceCollectionExtensions
                 o.ServerInstructions = "Run many Replicate predictions in the background: replicate_batch_start for independent predictions, " +
                     "replicate_pipeline_start for steps that feed each other. Both answer at once with an id; follow with the status tools (wait_seconds).";
                 // MCP Apps (contract §11): hosts that render views show the job view; others see no difference.
-                o.Capabilities = new() { Extensions = new Dictionary<string, object> { ["io.modelcontextprotocol/ui"] = new System.Text.Json.Nodes.JsonObject() } };
+                o.Capabilities = new() { Extensions = new Dictionary<string, object> { [JobView.JobViewTools.Extension] = new System.Text.Json.Nodes.JsonObject() } };
             })
+            .WithRequestFilters(f => f.AddListToolsFilter(JobView.JobViewTools.HideAppOnlyFromPlainClients))
             .WithTools(JobView.JobViewTools.Link(ToolDefinitions.All()))
             .WithTools(JobView.JobViewTools.All())
             .WithResources([new JobView.JobViewResource()]);

@@ -5,31 +5,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { serverCommand } from '../../../tests/conformance/server-command.mjs';
 import { hostCsp } from './host/csp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..', '..');
 export const VIEW_URI = 'ui://replicate-mcp/job-view.html';
 export const UI_EXTENSION = 'io.modelcontextprotocol/ui';
-
-function serverCommand() {
-  const configured = process.env.REPLICATE_MCP_SERVER_COMMAND?.trim();
-  if (configured) {
-    const parts = configured.startsWith('[') ? JSON.parse(configured) : configured.split(/\s+/);
-    return { command: parts[0], args: parts.slice(1) };
-  }
-  for (const configuration of ['Release', 'Debug']) {
-    const dll = join(repoRoot, 'src', 'ReplicateMcp', 'bin', configuration, 'net10.0', 'ReplicateMcp.dll');
-    if (existsSync(dll)) return { command: 'dotnet', args: [dll] };
-  }
-  throw new Error('No built server: run `dotnet build src/ReplicateMcp -c Release` first, or set REPLICATE_MCP_SERVER_COMMAND.');
-}
 
 function chromePath() {
   const path = process.env.CHROME_PATH ?? '/usr/bin/chromium-headless-shell';

@@ -27,7 +27,7 @@ public sealed class ToolsTests : IAsyncLifetime
         Assert.Equal(
             ["replicate_batch_cancel", "replicate_batch_retry", "replicate_batch_start", "replicate_batch_status", "replicate_get_model_schema", "replicate_get_prediction",
              "replicate_list_files", "replicate_list_jobs", "replicate_pipeline_cancel", "replicate_pipeline_retry", "replicate_pipeline_start", "replicate_pipeline_status",
-             "replicate_search_models", "replicate_view_thumbnails"],
+             "replicate_search_models"],
             tools.Keys.Order(StringComparer.Ordinal));
         Assert.All(tools.Values, t =>
         {
@@ -39,7 +39,7 @@ public sealed class ToolsTests : IAsyncLifetime
         });
 
         string[] readOnly = ["replicate_batch_status", "replicate_pipeline_status", "replicate_list_jobs", "replicate_get_model_schema", "replicate_search_models", "replicate_get_prediction",
-            "replicate_list_files", "replicate_view_thumbnails"];
+            "replicate_list_files"];
         Assert.All(tools, p => Assert.Equal(readOnly.Contains(p.Key), p.Value.Annotations?.ReadOnlyHint == true));
 
         AssertArray(tools["replicate_batch_start"], "items", 1, 50);

@@ -53,5 +53,23 @@ internal static class JobViewTools
         return [thumbnails];
     }
 
+    /// <summary>
+    /// tools/list without the app-only tools for a client that does not declare MCP Apps: it shows no view to call
+    /// them, and might hand them to its model (contract §11: such a client sees no difference).
+    /// </summary>
+    public static McpRequestHandler<ListToolsRequestParams, ListToolsResult> HideAppOnlyFromPlainClients(McpRequestHandler<ListToolsRequestParams, ListToolsResult> next) =>
+        async (request, cancellationToken) =>
+        {
+            var result = await next(request, cancellationToken);
+            if (request.Server.ClientCapabilities?.Extensions?.ContainsKey(Extension) != true)
+                result.Tools = [.. result.Tools.Where(t => !IsAppOnly(t))];
+            return result;
+        };
+
+    public const string Extension = "io.modelcontextprotocol/ui";
+
+    private static bool IsAppOnly(Tool tool) =>
+        tool.Meta?["ui"]?["visibility"] is JsonArray visibility && !visibility.Any(v => v?.GetValue<string>() == "model");
+
     internal static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -45,10 +45,20 @@ public sealed class JobViewTests : IAsyncLifetime
         Assert.NotNull(content.Meta?["ui"]?["csp"]);
     }
 
+    /// <summary>A client that renders MCP Apps says so in its capabilities, as hosts do.</summary>
+    private static McpClientOptions WithViews() => new()
+    {
+        Capabilities = new ClientCapabilities
+        {
+            Extensions = new Dictionary<string, object> { [JobViewTools.Extension] = JsonDocument.Parse("""{"mimeTypes": ["text/html;profile=mcp-app"]}""").RootElement },
+        },
+    };
+
     [Fact]
     public async Task ToolsList_TheStartAndStatusToolsNameTheView_OthersDoNot()
     {
-        var tools = (await _mcp.Client.ListToolsAsync(cancellationToken: CT)).ToDictionary(t => t.Name, t => t.ProtocolTool);
+        await using var host = await McpToolsHarness.StartAsync(clientOptions: WithViews());
+        var tools = (await host.Client.ListToolsAsync(cancellationToken: CT)).ToDictionary(t => t.Name, t => t.ProtocolTool);
 
         foreach (var name in new[] { "replicate_batch_start", "replicate_batch_status", "replicate_pipeline_start", "replicate_pipeline_status" })
         {
@@ -61,6 +71,17 @@ public sealed class JobViewTests : IAsyncLifetime
         Assert.Equal("""["app"]""", thumbnails.Meta!["ui"]!["visibility"]!.ToJsonString());
         Assert.Null(thumbnails.Meta["ui"]!["resourceUri"]);
         Assert.True(thumbnails.Annotations?.ReadOnlyHint);
+    }
+
+    [Fact]
+    public async Task ToolsList_ForAClientWithoutViews_LeavesOutTheAppOnlyTool()
+    {
+        var plain = (await _mcp.Client.ListToolsAsync(cancellationToken: CT)).Select(t => t.Name).ToList();
+        await using var host = await McpToolsHarness.StartAsync(clientOptions: WithViews());
+        var withViews = (await host.Client.ListToolsAsync(cancellationToken: CT)).Select(t => t.Name).ToList();
+
+        Assert.DoesNotContain(JobViewTools.ThumbnailsTool, plain);
+        Assert.Equal([.. plain, JobViewTools.ThumbnailsTool], withViews);
     }
 
     [Fact]
