@@ -163,7 +163,7 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
     [Fact]
     public void ListTools_EveryInputAndOutputSchema_IsValidJsonSchema()
     {
-        Assert.Equal(11, _tools.Count);
+        Assert.Equal(13, _tools.Count);
         foreach (var (name, tool) in _tools)
         {
             AssertValidSchema(name + " inputSchema", tool.InputSchema);
