@@ -235,6 +235,23 @@ public sealed class RetryToolsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PipelineRetry_UpstreamOutputExpiredAndOver256KB_UploadsTheDownloadedFile()
+    {
+        var file = Path.Combine(_mcp.Core.DownloadDirectory, "pipe", "gen", "output-0.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllBytesAsync(file, new byte[300 * 1024], CT);
+        var job = await AddFinishedPipelineAsync(localPaths: [file]);
+        _mcp.Api.GetAnswer = predictionId => new Prediction { Id = predictionId, Status = PredictionStatuses.Succeeded, DataRemoved = true };
+
+        await _mcp.CallAsync("replicate_pipeline_retry", $$"""{"pipeline_id": "{{job.Id}}"}""");
+        await _mcp.Core.FinishedAsync(job.Id);
+
+        var upload = Assert.Single(_mcp.Api.Uploads);
+        Assert.Equal(("output-0.png", 300 * 1024), (upload.FileName, upload.Content.Length));
+        Assert.Equal("https://api.replicate.com/v1/files/file1", Assert.Single(_mcp.Api.Creates).Input.GetProperty("image").GetString());
+    }
+
+    [Fact]
     public async Task PipelineRetry_UpstreamOutputsExpiredAndNotDownloaded_RefusesNamingTheStep()
     {
         var job = await AddFinishedPipelineAsync(localPaths: []);
