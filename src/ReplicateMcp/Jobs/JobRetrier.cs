@@ -150,22 +150,43 @@ internal sealed partial class JobRetrier(
             && !new JobClaims(stateDirectory, ownership.OwnerId).TryClaim(new OwnedJob(job.Id, $"retry-{round}")))
             throw new JobStartException([$"{job.Id} is being retried by another replicate-mcp process sharing this state directory; follow it with the status tool."]);
 
-        var retried = job.Retried([.. indices], [.. expired], ownership.OwnerId);
-        if (store.Get(job.Id) is null)
+        var backend = JobBackend.Of(replicateOptions.Value);
+        Job Retry(Job from) => from.Retried([.. indices], [.. expired], ownership.OwnerId) with { Backend = from.Backend ?? backend };
+        var retried = Retry(job);
+        try
         {
-            await store.AddAsync(retried, cancellationToken);
-            return retried;
+            if (store.Get(job.Id) is null)
+            {
+                await store.AddAsync(retried, cancellationToken);
+                return retried;
+            }
+            var unchanged = false;
+            var updated = await store.UpdateAsync(job.Id, current =>
+            {
+                // Between the checks and now the job may have moved on (only a running job of this process can).
+                unchanged = indices.Any(i => !current.Items[i].Status.IsTerminal() || current.Items[i].Status == ItemStatus.Succeeded);
+                return unchanged ? current : ReferenceEquals(current, job) || current.OwnerId != ownership.OwnerId ? retried : Retry(current);
+            }, durable: true, cancellationToken);
+            if (updated is null || unchanged)
+                throw new JobStartException([$"{job.Id} changed while the retry was checked; call the retry again."]);
+            return updated;
         }
-        var unchanged = false;
-        var updated = await store.UpdateAsync(job.Id, current =>
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Between the checks and now the job may have moved on (only a running job of this process can).
-            unchanged = indices.Any(i => !current.Items[i].Status.IsTerminal() || current.Items[i].Status == ItemStatus.Succeeded);
-            return unchanged ? current : ReferenceEquals(current, job) || current.OwnerId != ownership.OwnerId ? retried : current.Retried([.. indices], [.. expired], ownership.OwnerId);
-        }, durable: true, cancellationToken);
-        if (updated is null || unchanged)
-            throw new JobStartException([$"{job.Id} changed while the retry was checked; call the retry again."]);
-        return updated;
+            // Nothing may be created that a restart could not find: without the record on disk, nothing runs again,
+            // and memory goes back to what it was (a job of this process may have moved on meanwhile: only the retried items).
+            try
+            {
+                await store.UpdateAsync(job.Id, current => !indices.All(i => current.Items[i].Status == ItemStatus.Queued) ? current
+                    : job.IsFinished ? job : current with { Items = [.. current.Items.Select(i => indices.Contains(i.Index) ? job.Items[i.Index] : i)] },
+                    durable: false, CancellationToken.None);
+            }
+            catch (Exception undo) when (undo is IOException or UnauthorizedAccessException)
+            {
+                LogUndoUnsaved(undo, job.Id);
+            }
+            throw new JobStartException([$"the retry of {job.Id} could not be recorded in the state folder {ownership.StateDirectory} ({ex.Message})."]);
+        }
     }
 
     private static string Message(Job job, IReadOnlyList<int> indices, List<string> notes)
@@ -192,6 +213,9 @@ internal sealed partial class JobRetrier(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retrying job {JobId}: {Count} items run again")]
     private partial void LogRetried(string jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the refused retry was undone in memory; saving that failed too")]
+    private partial void LogUndoUnsaved(Exception ex, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Whether step {Step}'s outputs expired could not be asked of Replicate; its URLs are used")]
     private partial void LogExpiryUnknown(Exception ex, string step);

@@ -23,9 +23,11 @@ internal sealed class SimulatedFlakiness(string? memoryDirectory, TimeProvider t
         if (!IsFlaky(model)) return false;
         var now = time.GetUtcNow();
         var key = StableHash.Hex64(model + "\n" + input.GetRawText())[..32];
-        var seen = _firstAttempts.GetOrAdd(key, now);
-        if (seen != now && now - seen < Memory) return false;
-        _firstAttempts[key] = now;
+        if (!_firstAttempts.TryAdd(key, now))
+        {
+            if (now - _firstAttempts[key] < Memory) return false;
+            _firstAttempts[key] = now;
+        }
         return FirstAcrossProcesses(key, now);
     }
 

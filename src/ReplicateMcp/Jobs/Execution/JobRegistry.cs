@@ -42,15 +42,16 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
 
     private async Task RunRoundsAsync(Job job, RunningJob run)
     {
+        var stopping = lifetime.ApplicationStopping;
         while (true)
         {
-            await scheduler.RunAsync(job, run.Cancel.Token, lifetime.ApplicationStopping);
+            await scheduler.RunAsync(job, run.Cancel.Token, stopping);
             lock (_runs)
             {
                 var latest = store.Get(job.Id);
                 // Queued items after a round were queued by a retry meanwhile; a round that changed nothing never loops.
                 var requeued = latest is not null && !ReferenceEquals(latest, job) && !latest.CanceledByUser
-                    && !lifetime.ApplicationStopping.IsCancellationRequested && latest.Items.Any(i => i.Status == ItemStatus.Queued);
+                    && !stopping.IsCancellationRequested && latest.Items.Any(i => i.Status == ItemStatus.Queued);
                 if (!requeued)
                 {
                     _running.TryRemove(job.Id, out _);
