@@ -45,9 +45,9 @@ const follower = new Follower((name, args) => app.callServerTool({ name, argumen
 
 // ---- Host messages.
 app.ontoolinput = ({ arguments: args }) => {
-  const list = Array.isArray(args?.items) ? args.items.map((item, index) => [String(index), item?.input])
+  const inputs = Array.isArray(args?.items) ? args.items.map((item, index) => [String(index), item?.input])
     : Array.isArray(args?.steps) ? args.steps.map((step) => [String(step?.id), step?.input]) : [];
-  for (const [key, input] of list) {
+  for (const [key, input] of inputs) {
     const prompt = promptOf(input);
     if (prompt) state.prompts.set(key, prompt);
   }
