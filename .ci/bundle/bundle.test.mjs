@@ -41,11 +41,18 @@ describe('MCP Bundle', () => {
       stderr: 'pipe',
       env: { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home, REPLICATE_BASE_URL: fake.baseUrl, ...extraEnv, ...config.env },
     });
-    transport.stderr?.on('data', (chunk) => stderr.push(chunk.toString('utf8')));
+    // The start-up line is logged on its own; initialize may be answered before it reaches stderr.
+    let startLogged;
+    const startLine = new Promise((resolve) => { startLogged = resolve; });
+    transport.stderr?.on('data', (chunk) => {
+      stderr.push(chunk.toString('utf8'));
+      if (stderr.join('').includes('serving MCP on stdio')) startLogged();
+    });
     const client = new Client({ name: 'bundle-check', version: '1.0.0' }, { capabilities: {} });
     const started = process.hrtime.bigint();
     await client.connect(transport);
     const initializeMs = Number(process.hrtime.bigint() - started) / 1e6;
+    await startLine;
     return { client, home, config, initializeMs, stderr: () => stderr.join(''), close: () => client.close() };
   }
 
