@@ -12,8 +12,8 @@ namespace ReplicateMcp.Mcp;
 /// </summary>
 internal static class BundleManifest
 {
-    /// <summary>Writes the manifest for this executable to <paramref name="output"/>; 2 when the template cannot be read.</summary>
-    public static int Write(string templatePath, TextWriter output)
+    /// <summary>Writes the manifest for this executable to <paramref name="output"/>; 2, with one line on <paramref name="errors"/>, when the template cannot be read.</summary>
+    public static int Write(string templatePath, TextWriter output, TextWriter errors)
     {
         JsonObject template;
         try
@@ -23,7 +23,7 @@ internal static class BundleManifest
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-            Console.Error.WriteLine($"replicate-mcp: cannot read the bundle manifest template '{templatePath}': {ex.Message}");
+            errors.WriteLine($"replicate-mcp: cannot read the bundle manifest template '{templatePath}': {ex.Message}");
             return 2;
         }
         var executable = typeof(BundleManifest).Assembly.GetName().Name + (OperatingSystem.IsWindows() ? ".exe" : "");

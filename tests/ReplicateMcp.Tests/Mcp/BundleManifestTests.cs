@@ -39,6 +39,19 @@ public sealed class BundleManifestTests
     }
 
     [Fact]
+    public async Task BundleManifestSwitch_MissingTemplate_ExitsTwoNamingIt()
+    {
+        using var cli = new CliProcess();
+        var missing = Path.Combine(cli.Root, "no-such-manifest.json");
+
+        var result = await cli.RunAsync("--bundle-manifest", missing);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains($"cannot read the bundle manifest template '{missing}'", result.Stderr);
+    }
+
+    [Fact]
     public void Fill_ToolOnlyAViewCalls_IsLeftOut()
     {
         var tools = new[]
