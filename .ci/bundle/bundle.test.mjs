@@ -3,7 +3,6 @@
 // settings form to Replicate, never logs it, and treats settings left blank as their defaults.
 // Run by .ci/aot with MCPB_BUNDLE=<the .mcpb dotnet pack wrote>.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startFakeReplicate, TOKEN } from '../../tests/conformance/fake-replicate.mjs';
 import { makeDirs } from '../../tests/conformance/harness.mjs';
-import { desktopConfig, mcpbCli, unpack } from './desktop.mjs';
+import { desktopConfig, mcpb, unpack } from './desktop.mjs';
 
 const bundle = process.env.MCPB_BUNDLE;
 
@@ -57,9 +56,9 @@ describe('MCP Bundle', () => {
   }
 
   test('mcpb validate accepts the manifest and mcpb info reads the bundle', () => {
-    const validate = execFileSync(mcpbCli, ['validate', join(dir, 'manifest.json')], { encoding: 'utf8' });
+    const validate = mcpb('validate', join(dir, 'manifest.json'));
     assert.match(validate, /Manifest schema validation passes/);
-    const info = execFileSync(mcpbCli, ['info', bundle], { encoding: 'utf8' });
+    const info = mcpb('info', bundle);
     assert.match(info, /Size: [0-9.]+ KB/);
     console.log(`bundle: ${bundle}, ${(statSync(bundle).size / 1e6).toFixed(1)} MB zipped, manifest_version ${manifest.manifest_version}`);
   });

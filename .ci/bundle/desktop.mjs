@@ -10,11 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { getMcpConfigForManifest } from '@anthropic-ai/mcpb';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const mcpbCli = join(here, 'node_modules', '.bin', process.platform === 'win32' ? 'mcpb.cmd' : 'mcpb');
+const mcpbCli = join(here, 'node_modules', '@anthropic-ai', 'mcpb', 'dist', 'cli', 'cli.js');
+
+/** Runs the official mcpb CLI (through node: a .cmd shim cannot be spawned without a shell on Windows); returns its stdout. */
+export function mcpb(...args) {
+  return execFileSync(process.execPath, [mcpbCli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
 
 /** Unpacks the bundle with the official CLI (which restores the executable bit) and returns its manifest. */
 export function unpack(bundle, dir) {
-  execFileSync(mcpbCli, ['unpack', resolve(bundle), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  mcpb('unpack', resolve(bundle), dir);
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 }
 
