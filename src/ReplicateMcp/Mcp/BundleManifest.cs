@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace ReplicateMcp.Mcp;
 
@@ -27,9 +29,18 @@ internal static class BundleManifest
             return 2;
         }
         var executable = typeof(BundleManifest).Assembly.GetName().Name + (OperatingSystem.IsWindows() ? ".exe" : "");
-        var manifest = Fill(template, ToolDefinitions.All().Select(t => t.ProtocolTool), Hosting.AppInfo.Version, executable, CurrentPlatform());
+        var manifest = Fill(template, ServerTools(), Hosting.AppInfo.Version, executable, CurrentPlatform());
         output.WriteLine(ToText(manifest));
         return 0;
+    }
+
+    /// <summary>Every tool the MCP server registers, wherever it is defined: what <c>tools/list</c> answers from.</summary>
+    private static List<Tool> ServerTools()
+    {
+        var services = new ServiceCollection();
+        services.AddReplicateMcpServer();
+        using var provider = services.BuildServiceProvider();
+        return [.. provider.GetServices<McpServerTool>().Select(t => t.ProtocolTool)];
     }
 
     public static JsonObject Fill(JsonObject template, IEnumerable<Tool> tools, string version, string executable, string platform)
