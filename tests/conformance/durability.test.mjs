@@ -7,28 +7,13 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startFakeReplicate } from './fake-replicate.mjs';
-import { callOk, makeDirs, serverCommand, startSession, textOf } from './harness.mjs';
+import { callOk, killGroup, makeDirs, shellWrapped, startSession, textOf } from './harness.mjs';
 
 const SLOW = 'acme/slow-image';
 const FINISHED = new Set(['succeeded', 'failed', 'canceled', 'expired']);
 
-/** The server command wrapped in `setsid sh -c`, so its pid is its process group's id. */
-function shellWrapped() {
-  const { command, args } = serverCommand();
-  const quoted = [command, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
-  return { command: 'setsid', args: ['sh', '-c', quoted] };
-}
-
 function startServer(fake, dirs, name) {
   return startSession(fake, { dirs, name, command: shellWrapped() });
-}
-
-/** Kills the server's whole process group (sh and the server) with SIGKILL; does not wait for anything to exit. */
-function killGroup(session) {
-  const { pid } = session.transport;
-  // pid is null once the client closed: `kill(-0)` would be this test's own group.
-  assert.ok(Number.isInteger(pid) && pid > 0, 'the server has no process to kill');
-  process.kill(-pid, 'SIGKILL');
 }
 
 /** Closes stdin, as a client does on quit or reload; the returned promise (not awaited by callers) ends with the process. */

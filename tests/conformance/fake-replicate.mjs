@@ -75,6 +75,17 @@ export function defaultModels() {
   ];
 }
 
+/**
+ * Models for retries (not in defaultModels, so other tests' searches are unchanged): a name containing "flaky" fails the
+ * first prediction of each distinct input and succeeds after; file values (URLs, data: URIs) count as one input.
+ */
+export function flakyModels() {
+  return [
+    { owner: 'acme', name: 'flaky-image', official: true, kind: 'image', schemas: imageSchema(), description: 'An image model whose first try of each input fails (conformance fake)', runCount: 7 },
+    { owner: 'acme', name: 'flaky-upscale', official: true, kind: 'upscale', schemas: upscaleSchema(), description: 'An upscaler whose first try of each input fails (conformance fake)', runCount: 7 },
+  ];
+}
+
 const HAIKU = ['\n\n', 'Fuzzy', ', gentle', ' beasts', '\nSoft', 'ly grazing', ', quiet', ' eyes\n', 'Llama', "'s gentle", ' charm', ''];
 
 /** tqdm-like progress lines as Replicate shows them in `logs`: one line per redraw. */
@@ -128,9 +139,12 @@ function parseMultipart(body, contentType) {
  * @param {number} [options.durationMs] how long an ordinary prediction runs (starting for the first third).
  * @param {number} [options.slowMs] how long a "slow" model's prediction runs.
  * @param {boolean} [options.searchEndpoint] false: GET /search answers 404, so clients fall back to QUERY /models.
+ * @param {number} [options.outputTtlMs] how long after it ends a prediction's output files are kept, as Replicate does
+ *   for about an hour; then its files answer 404 and the prediction `data_removed: true` (see also `expireOutputs()`).
  */
-export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, searchEndpoint = true, models = defaultModels() } = {}) {
+export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, searchEndpoint = true, models = defaultModels(), outputTtlMs = Infinity } = {}) {
   const events = new EventEmitter();
+  const flakySeen = new Set(); // "model input" of flaky predictions already tried
   const predictions = new Map(); // id → prediction record
   const files = new Map(); // id → { body, data }
   const requests = []; // { method, path, at, authorization }
@@ -174,15 +188,21 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
     };
   }
 
+  /** Whether Replicate has removed the prediction's files: `outputTtlMs` after it ended, or forced by `expireOutputs()`. */
+  function removed(p) {
+    return p.expired === true || (p.completedAt !== undefined && Date.now() - Date.parse(p.completedAt) >= outputTtlMs);
+  }
+
   function predictionBody(p) {
+    const gone = removed(p);
     const body = {
       id: p.id,
       model: `${p.model.owner}/${p.model.name}`,
       version: p.model.official ? 'hidden' : versionOf(p.model),
       input: p.input,
       logs: p.logs,
-      output: p.output,
-      data_removed: false,
+      output: gone ? null : p.output,
+      data_removed: gone,
       error: p.error,
       source: 'api',
       status: p.status,
@@ -246,7 +266,10 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
       p.startedAt = new Date().toISOString();
       p.logs = progressLogs(0.3);
     }, ms / 3);
-    p.endTimer = setTimeout(() => finish(p, model.name.includes('fail') ? 'failed' : 'succeeded'), ms);
+    const flakyKey = `${model.owner}/${model.name} ${JSON.stringify(input, (_, v) => (typeof v === 'string' && /^(https?:|data:)/.test(v) ? '<file>' : v))}`;
+    const failsNow = model.name.includes('fail') || (model.name.includes('flaky') && !flakySeen.has(flakyKey));
+    if (model.name.includes('flaky')) flakySeen.add(flakyKey);
+    p.endTimer = setTimeout(() => finish(p, failsNow ? 'failed' : 'succeeded'), ms);
     predictions.set(id, p);
     events.emit('created', p);
     return p;
@@ -358,6 +381,8 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
     // Output files: served from the fake's own host (the host of the base URL, which the server allows).
     let m = /^\/delivery\/([^/]+)\/([^/]+)$/.exec(path);
     if (m && req.method === 'GET') {
+      const owner = predictions.get(m[1]);
+      if (owner && removed(owner)) return notFound(res);
       res.writeHead(200, { 'Content-Type': 'image/png' });
       return res.end(png(`${m[1]}/${m[2]}`));
     }
@@ -457,6 +482,10 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
     requests,
     models,
     versionOf,
+    /** Removes every finished prediction's files now, as Replicate does an hour after it ended (404 on the file, `data_removed`). */
+    expireOutputs() {
+      for (const p of predictions.values()) if (p.completedAt) p.expired = true;
+    },
     /** Predictions created for a model id ("owner/name"). */
     createdFor: (name) => [...predictions.values()].filter((p) => `${p.model.owner}/${p.model.name}` === name),
     /** Resolves when `predicate()` holds, re-checked on every fake event; rejects after `ms`. */

@@ -186,3 +186,18 @@ export function deref(root, schema) {
   }
   return s;
 }
+
+/** The server command wrapped in `setsid sh -c`, so its pid is its process group's id (how clients start servers). */
+export function shellWrapped() {
+  const { command, args } = serverCommand();
+  const quoted = [command, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
+  return { command: 'setsid', args: ['sh', '-c', quoted] };
+}
+
+/** Kills a shellWrapped server's whole process group (sh and the server) with SIGKILL; does not wait for anything to exit. */
+export function killGroup(session) {
+  const { pid } = session.transport;
+  // pid is null once the client closed: `kill(-0)` would be this test's own group.
+  assert.ok(Number.isInteger(pid) && pid > 0, 'the server has no process to kill');
+  process.kill(-pid, 'SIGKILL');
+}

@@ -8,9 +8,10 @@ const CONTRACT_TOOLS = [
   'replicate_batch_start', 'replicate_batch_status', 'replicate_batch_cancel',
   'replicate_pipeline_start', 'replicate_pipeline_status', 'replicate_pipeline_cancel',
   'replicate_list_jobs', 'replicate_get_model_schema', 'replicate_search_models', 'replicate_get_prediction',
+  'replicate_batch_retry', 'replicate_pipeline_retry',
 ];
 const READ_ONLY = ['replicate_batch_status', 'replicate_pipeline_status', 'replicate_list_jobs', 'replicate_get_model_schema', 'replicate_search_models', 'replicate_list_files'];
-const CHANGING = ['replicate_batch_start', 'replicate_batch_cancel', 'replicate_pipeline_start', 'replicate_pipeline_cancel'];
+const CHANGING = ['replicate_batch_start', 'replicate_batch_cancel', 'replicate_pipeline_start', 'replicate_pipeline_cancel', 'replicate_batch_retry', 'replicate_pipeline_retry'];
 
 // Argument bounds and defaults, exactly as CONTRACT §2's table (and issue 14 for replicate_list_files).
 const BOUNDS = {
@@ -21,11 +22,14 @@ const BOUNDS = {
   replicate_search_models: { limit: { minimum: 1, maximum: 50, default: 10 } },
   replicate_get_prediction: { download: { default: false } },
   replicate_list_files: { pattern: { default: '*' }, limit: { minimum: 1, maximum: 500, default: 100 } },
+  replicate_batch_retry: { items: { minItems: 1, maxItems: 50 } },
+  replicate_pipeline_retry: { steps: { minItems: 1, maxItems: 20 } },
 };
 const REQUIRED = {
   replicate_batch_start: ['items'], replicate_batch_status: ['job_id'], replicate_batch_cancel: ['job_id'],
   replicate_pipeline_start: ['steps'], replicate_pipeline_status: ['pipeline_id'], replicate_pipeline_cancel: ['pipeline_id'],
   replicate_get_model_schema: ['model'], replicate_search_models: ['query'], replicate_get_prediction: ['prediction_id'],
+  replicate_batch_retry: ['job_id'], replicate_pipeline_retry: ['pipeline_id'],
 };
 const ITEM_STATUS = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'canceled'];
 const JOB_STATUS = ['running', 'succeeded', 'failed', 'partial', 'canceled'];

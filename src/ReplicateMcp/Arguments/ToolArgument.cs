@@ -28,6 +28,12 @@ internal sealed record IntArgument(string Name, int Min, int Max, int Default, s
     public override JsonObject Schema() => Described(new() { ["type"] = "integer", ["minimum"] = Min, ["maximum"] = Max, ["default"] = Default });
 }
 
+/// <summary>A 0-based index into a list of at most <see cref="Max"/> + 1 elements; no default (it is an element of an array).</summary>
+internal sealed record IndexArgument(string Name, int Max, string Description) : ToolArgument(Name, Description)
+{
+    public override JsonObject Schema() => Described(new() { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = Max });
+}
+
 /// <summary>true or false; <see cref="Default"/> when absent or null.</summary>
 internal sealed record BoolArgument(string Name, bool Default, string Description) : ToolArgument(Name, Description)
 {

@@ -56,6 +56,13 @@ internal static class ToolInputs
     public static readonly BoolArgument Preview = new("preview", false,
         "Add a contact sheet image of the job's image outputs and a resource_link per downloaded file.");
 
+    // Retry
+    public static readonly IndexArgument RetryIndex = new("item index", MaxItems - 1, "The index of an item (0-based, as in the batch's items).");
+    public static readonly ArrayArgument RetryItems = new("items", 1, MaxItems, "item indices such as [1, 3]", RetryIndex,
+        "Only these items (indices); leave it out to retry every item that did not succeed.", IsRequired: false);
+    public static readonly ArrayArgument RetrySteps = new("steps", 1, MaxSteps, "step ids such as [\"up\"]", DependencyId,
+        "Only these steps (ids); leave it out to retry every step that did not succeed. Steps skipped because of them run again too.", IsRequired: false);
+
     // Predictions and models
     public static readonly StringArgument PredictionId = new("prediction_id", 100, "a prediction id such as \"azaq55dbukgxg6kubr4k6g3pby\"",
         "A prediction id, e.g. an item's prediction_id.");
@@ -79,6 +86,8 @@ internal static class ToolInputs
     public static readonly ArgumentSet PipelineStart = new([Steps, .. PipelineSettings.All, IdempotencyKey]);
     public static readonly ArgumentSet PipelineStatus = new(PipelineId, IncludeOutputs, PipelineWait, Preview);
     public static readonly ArgumentSet PipelineCancel = new(PipelineId);
+    public static readonly ArgumentSet BatchRetry = new(JobId, RetryItems);
+    public static readonly ArgumentSet PipelineRetry = new(PipelineId, RetrySteps);
     public static readonly ArgumentSet ListJobs = new();
     public static readonly ArgumentSet GetPrediction = new(PredictionId, PredictionDownload, Preview);
     public static readonly ArgumentSet GetModelSchema = new(Model);

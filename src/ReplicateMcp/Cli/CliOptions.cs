@@ -5,7 +5,8 @@ namespace ReplicateMcp.Cli;
 internal enum CliCommand { Serve, Run, Help, Version, BundleManifest }
 
 /// <summary>The command line: our flags, plus <c>--Section:Key=value</c> configuration overrides.</summary>
-internal sealed record CliOptions(CliCommand Command, string? File, bool Simulate, bool Json, IReadOnlyList<string> ConfigurationArgs)
+/// <param name="RetryJobId">With <c>run --retry JOB_ID</c>: the job whose items that did not succeed run again (CONTRACT §10).</param>
+internal sealed record CliOptions(CliCommand Command, string? File, bool Simulate, bool Json, IReadOnlyList<string> ConfigurationArgs, string? RetryJobId = null)
 {
     public const string Usage = """
         replicate-mcp — run batches and pipelines of Replicate predictions from an MCP client.
@@ -15,6 +16,8 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
                                                      stdio MCP server (what MCP clients start)
           replicate-mcp run FILE [--simulate] [--json]
                                                      run a batch or pipeline file in the terminal
+          replicate-mcp run --retry JOB_ID [--simulate] [--json]
+                                                     run a finished job's failed items or steps again
           replicate-mcp --help | --version
 
         FILE holds the arguments of replicate_batch_start ({"items": [...]}) or
@@ -22,6 +25,9 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
         to stdout (JSON with --json). Exit code 0 when everything succeeded, 1 otherwise, 2 on bad input.
 
         Example: replicate-mcp run examples/pipeline-generate-upscale-nobg.json --simulate
+
+        --retry JOB_ID runs again, in the same job, what did not succeed in a job that run (or a server)
+        started on this state folder: succeeded items are kept and not paid for again.
 
         --simulate uses the built-in offline Replicate simulator (no token, no network).
         --input-dirs DIR... adds folders whose files may be sent as model inputs (like REPLICATE_MCP_INPUT_DIRS).
@@ -32,7 +38,7 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
     {
         error = null;
         var command = CliCommand.Serve;
-        string? file = null;
+        string? file = null, retry = null;
         bool simulate = false, json = false;
         var config = new List<string>();
         List<string>? inputDirs = null;
@@ -56,6 +62,17 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
                 case "--json": json = true; break;
                 case "run" when command == CliCommand.Serve && i == 0:
                     command = CliCommand.Run;
+                    if (i + 1 < args.Count && args[i + 1] == "--retry")
+                    {
+                        if (i + 2 >= args.Count || args[i + 2].StartsWith("--", StringComparison.Ordinal))
+                        {
+                            error = "run --retry: give the job id to retry, e.g. replicate-mcp run --retry batch-abcdefgh2345 (it is printed when a run starts)";
+                            return null;
+                        }
+                        retry = args[i + 2];
+                        i += 2;
+                        break;
+                    }
                     if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
                         error = "run: give the file to run, e.g. replicate-mcp run examples/pipeline-generate-upscale-nobg.json --simulate";
@@ -80,6 +97,6 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
             error = "--json goes with run";
             return null;
         }
-        return new(command, file, simulate, json, config);
+        return new(command, file, simulate, json, config, retry);
     }
 }

@@ -30,14 +30,25 @@ internal static class RunCommand
 
     public static async Task<int> ExecuteAsync(IHost host, CliOptions options, TextWriter stdout)
     {
-        var spec = RunFileReader.Read(options.File ?? "", out var problem);
-        if (spec is null) return Refuse(problem!);
+        Func<IServiceProvider, CancellationToken, Task<StartOutcome>> start;
+        if (options.RetryJobId is { } retryId)
+        {
+            if (!JobIds.IsValid(retryId)) return Refuse($"--retry: '{retryId}' is not a job id; ids look like batch-abcdefgh2345 or pipe-abcdefgh2345 (printed when a run starts).");
+            var kind = retryId.StartsWith("batch-", StringComparison.Ordinal) ? JobKind.Batch : JobKind.Pipeline;
+            start = (services, ct) => services.GetRequiredService<JobRetrier>().RetryAsync(kind, retryId, "--retry", null, ct);
+        }
+        else
+        {
+            var spec = RunFileReader.Read(options.File ?? "", out var problem);
+            if (spec is null) return Refuse(problem!);
+            start = (services, ct) => services.GetRequiredService<JobService>().StartAsync(spec, ct);
+        }
 
         using var interrupt = new ConsoleInterrupt();
         await host.StartAsync(CancellationToken.None);
         try
         {
-            return await RunAsync(host.Services, spec, options.Json, stdout, interrupt);
+            return await RunAsync(host.Services, start, options.RetryJobId is not null, options.Json, stdout, interrupt);
         }
         finally
         {
@@ -45,17 +56,22 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> RunAsync(IServiceProvider services, JobSpec spec, bool json, TextWriter stdout, ConsoleInterrupt interrupt)
+    private static async Task<int> RunAsync(IServiceProvider services, Func<IServiceProvider, CancellationToken, Task<StartOutcome>> start, bool retry, bool json,
+        TextWriter stdout, ConsoleInterrupt interrupt)
     {
         var time = services.GetRequiredService<TimeProvider>();
         StartOutcome started;
         try
         {
-            started = await services.GetRequiredService<JobService>().StartAsync(spec, interrupt.Token);
+            started = await start(services, interrupt.Token);
         }
         catch (JobStartException ex)
         {
-            return Refuse(JobService.RefusalText(ex));
+            return Refuse(retry ? JobRetrier.RefusalText(ex) : JobService.RefusalText(ex));
+        }
+        catch (JobLookupException ex)
+        {
+            return Refuse(ex.Message.Replace("replicate_list_jobs shows the jobs still kept.", "", StringComparison.Ordinal).TrimEnd());
         }
         catch (OperationCanceledException) when (interrupt.IsRequested)
         {
@@ -66,8 +82,10 @@ internal static class RunCommand
         var job = started.Job;
         var noun = job.Kind == JobKind.Batch ? "batch" : "pipeline";
         var unit = job.Kind == JobKind.Batch ? "item" : "step";
-        Console.Error.WriteLine($"Started {noun} {job.Id}: {job.Items.Length} {unit}{(job.Items.Length == 1 ? "" : "s")}, concurrency {job.Settings.Concurrency}." +
-            (job.Note is { } note ? " " + note : ""));
+        Console.Error.WriteLine(retry
+            ? started.Message.Replace(JobRetrier.FollowHint(job), "", StringComparison.Ordinal)
+            : $"Started {noun} {job.Id}: {job.Items.Length} {unit}{(job.Items.Length == 1 ? "" : "s")}, concurrency {job.Settings.Concurrency}." +
+              (job.Note is { } note ? " " + note : ""));
 
         var error = Console.Error;
         var view = CreateView(error, time);

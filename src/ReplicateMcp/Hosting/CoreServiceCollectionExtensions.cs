@@ -50,6 +50,7 @@ internal static class CoreServiceCollectionExtensions
         {
             BaseUrl = sp.GetRequiredService<IOptions<ReplicateOptions>>().Value.NormalizedBaseUrl,
             PredictionDuration = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.PredictionDuration,
+            FlakyMemoryDirectory = sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.StateDirectory is { Length: > 0 } state ? Path.Combine(state, "simulator", "flaky") : null,
         }, sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<HttpMessageHandler>(ReplicateServiceCollectionExtensions.SimulatorHandlerKey, (sp, _) => sp.GetRequiredService<SimulatedReplicateHandler>());
         services.AddReplicateClient();
@@ -86,7 +87,9 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<StepInputPreparer>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<JobRegistry>();
+        services.AddSingleton<JobInputChecks>();
         services.AddSingleton<JobStarter>();
+        services.AddSingleton<JobRetrier>();
         services.AddSingleton<JobService>();
         services.TryAddSingleton<ProcessOwnership>();
         services.AddSingleton<JobFinder>();

@@ -37,6 +37,14 @@ internal sealed record JobItem
     /// <summary>The input as sent, templates resolved.</summary>
     public JsonElement? SentInput { get; init; }
 
+    private readonly ImmutableArray<ItemAttempt> _attempts = [];
+
+    /// <summary>How earlier attempts ended, oldest first (CONTRACT §10); the current one is the item itself. Files before format 3 have none.</summary>
+    public ImmutableArray<ItemAttempt> Attempts { get => _attempts.IsDefault ? [] : _attempts; init => _attempts = value; }
+
+    /// <summary>A succeeded step whose output files Replicate has removed: steps that run again are given its downloaded files instead.</summary>
+    public bool OutputsExpired { get; init; }
+
     /// <summary>Folder name for its downloads: the step id, or the item index.</summary>
     [JsonIgnore]
     public string Key => StepId ?? Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -45,8 +53,11 @@ internal sealed record JobItem
 /// <summary>An immutable snapshot of a job; the store swaps whole snapshots.</summary>
 internal sealed record Job
 {
-    /// <summary>2: ownership by owner lock (<see cref="OwnerId"/>) and the backend recorded. A format-1 server leaves such files alone.</summary>
-    public const int FormatVersion = 2;
+    /// <summary>
+    /// 2: ownership by owner lock (<see cref="OwnerId"/>) and the backend recorded. 3: items keep earlier attempts
+    /// (<see cref="JobItem.Attempts"/>). An older server leaves a newer file alone; older files load as they are.
+    /// </summary>
+    public const int FormatVersion = 3;
 
     private readonly ImmutableArray<string> _clientRoots = [];
 
@@ -93,6 +104,9 @@ internal sealed record Job
 
     public Job WithItem(int index, Func<JobItem, JobItem> change) => this with { Items = Items.SetItem(index, change(Items[index])) };
 }
+
+/// <summary>How an earlier attempt of a retried item ended.</summary>
+internal sealed record ItemAttempt(string? PredictionId, ItemStatus Status, string? Error);
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 internal enum JobStatus

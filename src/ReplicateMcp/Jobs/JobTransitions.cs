@@ -73,9 +73,13 @@ internal static class JobTransitions
         })],
     };
 
-    /// <summary>The run has ended: items still open can only be ones a user cancel stopped before they ran.</summary>
+    /// <summary>
+    /// The run has ended: items still open are ones a user cancel stopped before they ran, or ones a retry queued
+    /// again meanwhile — those are left for the next run (<see cref="Execution.JobRegistry"/>) and the job stays running.
+    /// </summary>
     public static Job Completed(this Job job, DateTimeOffset now)
     {
+        if (!job.CanceledByUser && job.Items.Any(i => i.Status == ItemStatus.Queued)) return job;
         if (job.Items.Any(i => !i.Status.IsTerminal()))
             job = job with { Items = [.. job.Items.Select(i => i.Status.IsTerminal() ? i : i with { Status = ItemStatus.Canceled, CompletedAt = now })] };
         return job.CompletedAt is null ? job with { CompletedAt = now } : job;

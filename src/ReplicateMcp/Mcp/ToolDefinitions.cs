@@ -6,7 +6,7 @@ using ReplicateMcp.Arguments;
 namespace ReplicateMcp.Mcp;
 
 /// <summary>
-/// The eleven tools: name, title, description, hints, input schema (from <see cref="ToolInputs"/>), output schema
+/// The thirteen tools: name, title, description, hints, input schema (from <see cref="ToolInputs"/>), output schema
 /// (from <see cref="ToolOutputSchemas"/>) and the tool-class method that answers. Each call gets its tool class
 /// from the request's services.
 /// </summary>
@@ -21,12 +21,14 @@ internal static class ToolDefinitions
     /// <summary>Starts paid predictions: each call is a new job.</summary>
     private static readonly ToolAnnotations Starts = new() { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = true };
 
+    /// <summary>Runs paid predictions again in an existing job; a repeat finds nothing left to retry once they succeed.</summary>
+    private static readonly ToolAnnotations Retries = new() { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = true };
+
     private static readonly ToolAnnotations Cancels = new() { ReadOnlyHint = false, DestructiveHint = true, IdempotentHint = true, OpenWorldHint = true };
 
     public static void AddToolClasses(IServiceCollection services)
     {
-        services.AddTransient<BatchTools>();
-        services.AddTransient<PipelineTools>();
+        services.AddTransient<JobKindTools>();
         services.AddTransient<JobTools>();
         services.AddTransient<ModelTools>();
         services.AddTransient<FileTools>();
@@ -34,18 +36,22 @@ internal static class ToolDefinitions
 
     public static IEnumerable<McpServerTool> All() =>
     [
-        Define<BatchTools>("replicate_batch_start", "Start a batch of Replicate predictions", ToolDescriptions.BatchStart, Starts,
-            ToolInputs.BatchStart, ToolOutputSchemas.BatchStart, (t, r, ct) => t.StartAsync(r, ct)),
-        Define<BatchTools>("replicate_batch_status", "Batch progress and results", ToolDescriptions.BatchStatus, Reads,
-            ToolInputs.BatchStatus, ToolOutputSchemas.BatchStatus, (t, r, ct) => t.StatusAsync(r, ct)),
-        Define<BatchTools>("replicate_batch_cancel", "Cancel a batch", ToolDescriptions.BatchCancel, Cancels,
-            ToolInputs.BatchCancel, ToolOutputSchemas.BatchStatus, (t, r, ct) => t.CancelAsync(r, ct)),
-        Define<PipelineTools>("replicate_pipeline_start", "Start a pipeline (DAG) of Replicate predictions", ToolDescriptions.PipelineStart, Starts,
-            ToolInputs.PipelineStart, ToolOutputSchemas.PipelineStart, (t, r, ct) => t.StartAsync(r, ct)),
-        Define<PipelineTools>("replicate_pipeline_status", "Pipeline progress and outputs", ToolDescriptions.PipelineStatus, Reads,
-            ToolInputs.PipelineStatus, ToolOutputSchemas.PipelineStatus, (t, r, ct) => t.StatusAsync(r, ct)),
-        Define<PipelineTools>("replicate_pipeline_cancel", "Cancel a pipeline", ToolDescriptions.PipelineCancel, Cancels,
-            ToolInputs.PipelineCancel, ToolOutputSchemas.PipelineStatus, (t, r, ct) => t.CancelAsync(r, ct)),
+        Define<JobKindTools>("replicate_batch_start", "Start a batch of Replicate predictions", ToolDescriptions.BatchStart, Starts,
+            ToolInputs.BatchStart, ToolOutputSchemas.BatchStart, (t, r, ct) => t.StartAsync(JobToolKind.Batch, r, ct)),
+        Define<JobKindTools>("replicate_batch_status", "Batch progress and results", ToolDescriptions.BatchStatus, Reads,
+            ToolInputs.BatchStatus, ToolOutputSchemas.BatchStatus, (t, r, ct) => t.StatusAsync(JobToolKind.Batch, r, ct)),
+        Define<JobKindTools>("replicate_batch_cancel", "Cancel a batch", ToolDescriptions.BatchCancel, Cancels,
+            ToolInputs.BatchCancel, ToolOutputSchemas.BatchStatus, (t, r, ct) => t.CancelAsync(JobToolKind.Batch, r, ct)),
+        Define<JobKindTools>("replicate_batch_retry", "Retry a batch's failed items", ToolDescriptions.BatchRetry, Retries,
+            ToolInputs.BatchRetry, ToolOutputSchemas.BatchStart, (t, r, ct) => t.RetryAsync(JobToolKind.Batch, r, ct)),
+        Define<JobKindTools>("replicate_pipeline_start", "Start a pipeline (DAG) of Replicate predictions", ToolDescriptions.PipelineStart, Starts,
+            ToolInputs.PipelineStart, ToolOutputSchemas.PipelineStart, (t, r, ct) => t.StartAsync(JobToolKind.Pipeline, r, ct)),
+        Define<JobKindTools>("replicate_pipeline_status", "Pipeline progress and outputs", ToolDescriptions.PipelineStatus, Reads,
+            ToolInputs.PipelineStatus, ToolOutputSchemas.PipelineStatus, (t, r, ct) => t.StatusAsync(JobToolKind.Pipeline, r, ct)),
+        Define<JobKindTools>("replicate_pipeline_cancel", "Cancel a pipeline", ToolDescriptions.PipelineCancel, Cancels,
+            ToolInputs.PipelineCancel, ToolOutputSchemas.PipelineStatus, (t, r, ct) => t.CancelAsync(JobToolKind.Pipeline, r, ct)),
+        Define<JobKindTools>("replicate_pipeline_retry", "Resume a pipeline: retry its failed steps", ToolDescriptions.PipelineRetry, Retries,
+            ToolInputs.PipelineRetry, ToolOutputSchemas.PipelineStart, (t, r, ct) => t.RetryAsync(JobToolKind.Pipeline, r, ct)),
         Define<JobTools>("replicate_list_jobs", "List batch and pipeline jobs", ToolDescriptions.ListJobs, Reads,
             ToolInputs.ListJobs, ToolOutputSchemas.JobList, (t, r, _) => Task.FromResult(t.List(r))),
         Define<JobTools>("replicate_get_prediction", "Fetch one prediction", ToolDescriptions.GetPrediction, ReadsReplicate,

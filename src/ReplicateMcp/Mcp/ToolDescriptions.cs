@@ -25,6 +25,13 @@ internal static class ToolDescriptions
         "Cancel a running batch: queued items never start and running predictions are cancelled on Replicate, so they stop costing money. " +
         "Finished items keep their results. Cancelling a finished batch changes nothing and returns its status.";
 
+    public const string BatchRetry =
+        "Run a finished batch's failed, timed-out or canceled items again, in the same job: its job_id, download folder and results stay, " +
+        "succeeded items are never created (nor paid for) again, and each retried item keeps its earlier tries in its result's attempts. " +
+        "Give items (indices) to retry only some; leave it out to retry everything that did not succeed. Costs one new prediction per retried item. " +
+        "Use it after replicate_batch_status shows a partial or failed batch whose errors look passing (a CUDA error, a timeout, NSFW false positive, a 5xx); " +
+        "fix the input first when the error says it is wrong. Answers at once like replicate_batch_start; follow with replicate_batch_status (wait_seconds).";
+
     public const string PipelineStart =
         "Run a DAG of up to 20 Replicate predictions as one background job and get a pipeline_id at once. " +
         "Each step is {\"id\", \"model\", \"input\", \"depends_on\"?}; a step starts as soon as every step it depends on has succeeded, and independent steps run at the same time. " +
@@ -45,6 +52,13 @@ internal static class ToolDescriptions
     public const string PipelineCancel =
         "Cancel a running pipeline: steps that have not started are marked canceled and never run; running predictions are cancelled on Replicate. " +
         "Cancelling a finished pipeline changes nothing and returns its status.";
+
+    public const string PipelineRetry =
+        "Resume a pipeline in the same job: its failed, timed-out or canceled steps run again, and the steps skipped because of them run again too, " +
+        "taking their inputs from the steps that succeeded, which are never created (nor paid for) again. When those steps' output URLs have expired on Replicate " +
+        "(about an hour after they ended), their downloaded files are sent instead; without downloads the retry is refused. " +
+        "Give steps (ids) to retry only some; leave it out to retry everything that did not succeed. Each retried step keeps its earlier tries in its result's attempts. " +
+        "Answers at once like replicate_pipeline_start; follow with replicate_pipeline_status (wait_seconds).";
 
     public const string ListJobs =
         "List the batch and pipeline jobs this server keeps (running ones, and finished ones until their ttl_hours expire), newest first, " +

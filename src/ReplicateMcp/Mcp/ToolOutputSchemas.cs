@@ -19,8 +19,8 @@ internal static class ToolOutputSchemas
     private static readonly string StepStatus = WordList(StatusWords.AllItemWords);
     private const string Count = """{"type": "integer", "minimum": 0}""";
 
-    /// <summary>One prediction's result (contract §3).</summary>
-    private const string PredictionResult = $$"""
+    /// <summary>One prediction's result (contract §3); in job statuses also the item's earlier <c>attempts</c> (§10).</summary>
+    private static string PredictionResultOf(bool withAttempts) => $$"""
         {"type": "object", "properties": {
           "prediction_id": {{NullableString}},
           "status": {"type": "string", "description": "Replicate's status: starting, processing, succeeded, failed, canceled or aborted."},
@@ -32,10 +32,18 @@ internal static class ToolOutputSchemas
           "pending": {"type": "boolean"},
           "error": {{NullableString}},
           "logs_tail": {{NullableString}},
-          "download_error": {{NullableString}}
-        }, "required": ["prediction_id", "status", "urls", "local_paths", "text_output", "output", "metrics", "pending", "error", "logs_tail", "download_error"],
+          "download_error": {{NullableString}}{{(withAttempts ? "," + Attempts : "")}}
+        }, "required": ["prediction_id", "status", "urls", "local_paths", "text_output", "output", "metrics", "pending", "error", "logs_tail", "download_error"{{(withAttempts ? ", \"attempts\"" : "")}}],
         "additionalProperties": false}
         """;
+
+    private static readonly string Attempts = $$"""
+          "attempts": {"type": "array", "description": "How earlier attempts of this item ended, oldest first (replicate_batch_retry / replicate_pipeline_retry); the current one is the result itself.",
+            "items": {"type": "object", "properties": {"prediction_id": {{NullableString}}, "status": {"type": "string", "enum": {{WordList(StatusWords.AllItemWords)}}}, "error": {{NullableString}}},
+              "required": ["prediction_id", "status", "error"], "additionalProperties": false} }
+        """;
+
+    private static readonly string PredictionResult = PredictionResultOf(withAttempts: true);
 
     private const string Counters = $$"""
         "total": {{Count}}, "queued": {{Count}}, "running": {{Count}}, "succeeded": {{Count}}, "failed": {{Count}}, "timed_out": {{Count}}, "canceled": {{Count}},
@@ -94,7 +102,7 @@ internal static class ToolOutputSchemas
          "required": ["jobs"], "additionalProperties": false}
         """);
 
-    public static readonly JsonElement Prediction = Parse(PredictionResult);
+    public static readonly JsonElement Prediction = Parse(PredictionResultOf(withAttempts: false));
 
     public static readonly JsonElement ModelSchema = Parse($$"""
         {"type": "object", "properties": {

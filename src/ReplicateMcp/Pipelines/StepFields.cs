@@ -18,6 +18,27 @@ internal static class StepFields
         [TemplateFields.Metrics] = ToNode(result?.Metrics),
     };
 
+    /// <summary>
+    /// Like <see cref="From"/> for a step whose files Replicate has removed (CONTRACT §10): every output URL, in
+    /// <c>urls</c> and in <c>output</c>, is replaced by the file downloaded from it, which is then sent as a local file.
+    /// </summary>
+    public static JsonObject FromDownloads(PredictionResult? result)
+    {
+        if (result is null || result.Urls.Count != result.LocalPaths.Count) return From(result);
+        var local = result.Urls.Zip(result.LocalPaths).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var fields = From(result with { Urls = result.LocalPaths });
+        fields[TemplateFields.Output] = Replace(fields[TemplateFields.Output], local);
+        return fields;
+    }
+
+    private static JsonNode? Replace(JsonNode? node, IReadOnlyDictionary<string, string> local) => node switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var s) && local.TryGetValue(s, out var path) => JsonValue.Create(path),
+        JsonArray array => new JsonArray([.. array.Select(e => Replace(e, local))]),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Replace(p.Value, local)))),
+        _ => node?.DeepClone(),
+    };
+
     private static JsonNode? ToNode(JsonElement? e) =>
         e is { ValueKind: not JsonValueKind.Undefined } v ? JsonNode.Parse(v.GetRawText()) : null;
 

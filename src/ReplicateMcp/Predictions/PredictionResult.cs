@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ReplicateMcp.Predictions;
 
@@ -16,4 +17,11 @@ internal sealed record PredictionResult
     public string? Error { get; init; }
     public string? LogsTail { get; init; }
     public string? DownloadError { get; init; }
+
+    /// <summary>In job statuses only: how the item's earlier attempts ended (CONTRACT §10), oldest first; never stored with the result.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PredictionAttempt>? Attempts { get; init; }
 }
+
+/// <summary>One earlier attempt of a retried item: its prediction (null if none was created), how it ended, and why.</summary>
+internal sealed record PredictionAttempt(string? PredictionId, string Status, string? Error);

@@ -23,6 +23,9 @@ internal sealed record Prediction
 
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>Replicate has deleted the prediction's input and output files (about an hour after it ended, for API predictions).</summary>
+    public bool DataRemoved { get; init; }
+
     [JsonIgnore]
     public bool IsTerminal => PredictionStatuses.IsTerminal(Status);
 

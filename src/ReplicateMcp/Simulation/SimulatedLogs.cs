@@ -61,8 +61,9 @@ internal static class SimulatedLogs
     }
 
     /// <summary>The error of a model that fails by design.</summary>
-    public static string Error(string model) =>
-        $"Simulated failure: {model} fails by design (its name contains \"fail\").";
+    public static string Error(string model) => !ModelFamilies.Fails(model) && SimulatedFlakiness.IsFlaky(model)
+        ? $"Simulated passing failure: {model} fails the first attempt of each input (its name contains \"flaky\"); a retry succeeds."
+        : $"Simulated failure: {model} fails by design (its name contains \"fail\").";
 
     private static string Shorten(string? text) =>
         text is null ? "" : text.Length <= 200 ? text.ReplaceLineEndings(" ") : text[..200].ReplaceLineEndings(" ") + "...";

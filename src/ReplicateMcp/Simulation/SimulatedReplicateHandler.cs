@@ -25,6 +25,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
     // Versions this process has handed out, so a create by version knows which model it runs.
     private readonly ConcurrentDictionary<string, string> _versionModels = new(StringComparer.OrdinalIgnoreCase);
     private readonly SimulatedUploads _uploads = new();
+    private readonly SimulatedFlakiness _flakiness;
     private int _createdCount;
     private int _requestCount;
 
@@ -43,6 +44,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
         _options = options;
         _timeProvider = timeProvider;
         _predictions = new SimulatedPredictions(options, timeProvider);
+        _flakiness = new SimulatedFlakiness(options.FlakyMemoryDirectory, timeProvider);
     }
 
     /// <summary>Predictions created so far.</summary>
@@ -182,7 +184,7 @@ internal sealed class SimulatedReplicateHandler : HttpMessageHandler
             InputJson = input.GetRawText(),
             Prompt = prompt,
             Family = family,
-            Fails = ModelFamilies.Fails(model),
+            Fails = ModelFamilies.Fails(model) || _flakiness.FailsThisAttempt(model, input),
             Seed = seed,
             CreatedAt = now,
             StartsAt = now + starting,

@@ -24,6 +24,9 @@ internal sealed class SimulatorOptions
     /// <summary>Predictions kept at most; beyond it the oldest finished are forgotten early (running ones never).</summary>
     public int MaxKeptPredictions { get; set; } = 10_000;
 
+    /// <summary>Where "flaky" models remember first attempts across processes (<see cref="SimulatedFlakiness"/>); null: this process only.</summary>
+    public string? FlakyMemoryDirectory { get; set; }
+
     /// <summary>Host that serves output files, as replicate.delivery does for the real API.</summary>
     public string FileHost { get; set; } = "replicate.delivery";
 }

@@ -17,14 +17,27 @@ internal static class JobViews
         job.Id, "batch", Status(job), job.Items.Length, job.Count(ItemStatus.Queued), job.Count(ItemStatus.Running),
         job.Count(ItemStatus.Succeeded), job.Count(ItemStatus.Failed), job.Count(ItemStatus.TimedOut), job.Count(ItemStatus.Canceled),
         Time(job.CreatedAt), Time(job.CompletedAt), Time(job.ExpiresAt), job.Note,
-        [.. job.Items.Select(i => new BatchItemView(i.Index, i.Model, i.Status.ToWire(), i.PredictionId, Time(i.StartedAt), Time(i.CompletedAt), LeanResult.Of(i.Result, i.PredictionId), i.Error))]);
+        [.. job.Items.Select(i => new BatchItemView(i.Index, i.Model, i.Status.ToWire(), i.PredictionId, Time(i.StartedAt), Time(i.CompletedAt), Result(i), i.Error))]);
 
     public static PipelineStatusView Pipeline(Job job) => new(
         job.Id, "pipeline", Status(job), job.Items.Length, job.Count(ItemStatus.Queued), job.Count(ItemStatus.Running),
         job.Count(ItemStatus.Succeeded), job.Count(ItemStatus.Failed), job.Count(ItemStatus.TimedOut), job.Count(ItemStatus.Canceled), job.Count(ItemStatus.Skipped),
         Time(job.CreatedAt), Time(job.CompletedAt), Time(job.ExpiresAt), job.Note,
         [.. job.Items.Select(i => new PipelineStepView(i.StepId ?? "", i.Model, i.Status.ToWire(), [.. i.DependsOn.Order(StringComparer.Ordinal)],
-            i.PredictionId, i.SentInput, Time(i.StartedAt), Time(i.CompletedAt), LeanResult.Of(i.Result, i.PredictionId), i.Error, i.SkipReason))]);
+            i.PredictionId, i.SentInput, Time(i.StartedAt), Time(i.CompletedAt), Result(i), i.Error, i.SkipReason))]);
+
+    /// <summary>
+    /// The item's result as statuses show it, with its earlier attempts; an item that runs again shows them before its
+    /// new prediction has a result (status <c>starting</c>).
+    /// </summary>
+    public static PredictionResult? Result(JobItem item)
+    {
+        var result = LeanResult.Of(item.Result, item.PredictionId);
+        if (result is null && item.Attempts.IsEmpty) return null;
+        var attempts = item.Attempts.Select(a => new PredictionAttempt(a.PredictionId, a.Status.ToWire(), a.Error)).ToList();
+        var placeholder = item.Status is ItemStatus.Queued or ItemStatus.Running ? "starting" : item.Status.ToWire();
+        return (result ?? new PredictionResult { Status = placeholder }) with { Attempts = attempts };
+    }
 
     public static JobSummaryView Summary(Job job) => new(
         job.Id, job.Kind == JobKind.Batch ? "batch" : "pipeline", Status(job), job.Items.Length,

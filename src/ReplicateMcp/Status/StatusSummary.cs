@@ -49,6 +49,7 @@ internal static class StatusSummary
     private static string Describe(JobItem item, PredictionResult? result, FileNaming files)
     {
         var head = item.Status.ToWire();
+        if (!item.Attempts.IsEmpty) head += $" (attempt {item.Attempts.Length + 1}; earlier: {string.Join(", ", item.Attempts.Select(a => a.Status.ToWire()))})";
         if (item.PredictionId is { } id && item.Status != ItemStatus.Succeeded)
             head += result?.Pending == true
                 ? $" (prediction {id} still runs on Replicate; replicate_get_prediction fetches it later)"

@@ -5,6 +5,18 @@ namespace ReplicateMcp.Tests.Cli;
 public sealed class CliOptionsTests
 {
     [Fact]
+    public void Parse_RunRetry_ReadsTheJobIdAndNeedsOne()
+    {
+        var options = CliOptions.Parse(["run", "--retry", "batch-abcdefghijkm", "--simulate"], out var error);
+        var missing = CliOptions.Parse(["run", "--retry", "--simulate"], out var missingError);
+
+        Assert.Null(error);
+        Assert.Equal(("batch-abcdefghijkm", (string?)null, true), (options!.RetryJobId, options.File, options.Simulate));
+        Assert.Null(missing);
+        Assert.Contains("give the job id to retry", missingError);
+    }
+
+    [Fact]
     public void Parse_RunWithFileAndFlags_ReadsThem()
     {
         var options = CliOptions.Parse(["run", "pipeline.json", "--simulate", "--json"], out var error);

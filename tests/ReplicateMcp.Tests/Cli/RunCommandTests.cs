@@ -153,6 +153,36 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunRetry_FlakyBatch_SecondProcessRunsOnlyTheFailedItemsAgainAndExits0()
+    {
+        var first = await _cli.RunAsync("run", CliProcess.Example("batch-flaky.json"), "--simulate", "--json");
+        Assert.True(first.ExitCode == 1, first.ToString());
+        var partial = JsonDocument.Parse(first.Stdout).RootElement;
+        var jobId = partial.GetProperty("job_id").GetString()!;
+        Assert.Equal("partial", partial.GetProperty("status").GetString());
+
+        var retry = await _cli.RunAsync("run", "--retry", jobId, "--simulate", "--json");
+
+        Assert.True(retry.ExitCode == 0, retry.ToString());
+        Assert.Contains($"Retrying batch {jobId}: 2 items will run again (1, 3)", retry.Stderr);
+        var done = JsonDocument.Parse(retry.Stdout).RootElement;
+        Assert.Equal(jobId, done.GetProperty("job_id").GetString());
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        var items = done.GetProperty("items").EnumerateArray().ToList();
+        var predictions = items.SelectMany(i => i.GetProperty("result").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("prediction_id").GetString())
+            .Append(i.GetProperty("prediction_id").GetString())).Distinct().Count();
+        Assert.Equal(7, predictions);
+        Assert.All(new[] { 0, 2, 4 }, i => Assert.Equal(partial.GetProperty("items")[i].GetProperty("prediction_id").GetString(), items[i].GetProperty("prediction_id").GetString()));
+
+        var again = await _cli.RunAsync("run", "--retry", jobId, "--simulate");
+        Assert.True(again.ExitCode == 2, again.ToString());
+        Assert.Contains("Nothing to retry: every item", again.Stderr);
+        var wrongBackend = await _cli.RunAsync(["run", "--retry", jobId], new Dictionary<string, string> { ["REPLICATE_API_TOKEN"] = "r8_not0used0here" }, null);
+        Assert.True(wrongBackend.ExitCode == 2, wrongBackend.ToString());
+        Assert.Contains("ran against the simulator", wrongBackend.Stderr);
+    }
+
+    [Fact]
     public async Task Run_Interrupted_CancelsTheJobAndExits1()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "sends SIGINT");

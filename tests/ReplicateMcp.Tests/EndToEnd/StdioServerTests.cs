@@ -15,7 +15,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         "replicate_batch_start", "replicate_batch_status", "replicate_batch_cancel",
         "replicate_pipeline_start", "replicate_pipeline_status", "replicate_pipeline_cancel",
         "replicate_list_jobs", "replicate_get_model_schema", "replicate_search_models", "replicate_get_prediction",
-        "replicate_list_files",
+        "replicate_list_files", "replicate_batch_retry", "replicate_pipeline_retry",
     ];
 
     private readonly StatefulReplicateFake _fake = new();
@@ -66,7 +66,7 @@ public sealed class StdioServerTests : IAsyncDisposable
         string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
 
     [Fact]
-    public async Task ToolsList_ListsTheElevenContractToolsWithOutputSchemas()
+    public async Task ToolsList_ListsTheThirteenContractToolsWithOutputSchemas()
     {
         var client = await StartServerAsync();
 

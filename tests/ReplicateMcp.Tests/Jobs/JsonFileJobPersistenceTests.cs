@@ -113,7 +113,7 @@ public sealed class JsonFileJobPersistenceTests : IDisposable
         using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(FileOf(job.Id), CT));
         var root = doc.RootElement;
         Assert.Equal("pipeline", root.GetProperty("kind").GetString());
-        Assert.Equal(2, root.GetProperty("version").GetInt32());
+        Assert.Equal(Job.FormatVersion, root.GetProperty("version").GetInt32());
         Assert.Equal("timed_out", root.GetProperty("items")[0].GetProperty("status").GetString());
         Assert.Equal("skipped", root.GetProperty("items")[1].GetProperty("status").GetString());
         Assert.Equal("abc123", root.GetProperty("items")[0].GetProperty("prediction_id").GetString());

@@ -163,7 +163,7 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
     [Fact]
     public void ListTools_EveryInputAndOutputSchema_IsValidJsonSchema()
     {
-        Assert.Equal(11, _tools.Count);
+        Assert.Equal(13, _tools.Count);
         foreach (var (name, tool) in _tools)
         {
             AssertValidSchema(name + " inputSchema", tool.InputSchema);
@@ -175,6 +175,42 @@ public sealed class ToolSchemaConformanceTests : IAsyncLifetime
     {
         var result = MetaSchemas.Draft202012.Evaluate(JsonNode.Parse(schema.GetRawText()), new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, what + ": " + Errors(result));
+    }
+
+    [Fact]
+    public async Task RetryTools_RetriedBatchAndPipeline_AnswersAndStatusesWithAttemptsMatchOutputSchemas()
+    {
+        _mcp.Api.HoldCreates = true;
+        var jobId = (await CallValidAsync("replicate_batch_start", """{"items": [{"model": "acme/flux", "input": {"prompt": "a"}}], "download": false}""")).GetProperty("job_id").GetString()!;
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Fail("NSFW content detected");
+        await _mcp.Core.FinishedAsync(jobId);
+        var pipelineId = (await CallValidAsync("replicate_pipeline_start", """
+            {"steps": [{"id": "gen", "model": "acme/flux", "input": {}}, {"id": "up", "model": "acme/x", "input": {"image": "$gen.urls[0]"}}], "download": false}
+            """)).GetProperty("pipeline_id").GetString()!;
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Fail("CUDA error");
+        await _mcp.Core.FinishedAsync(pipelineId);
+
+        await CallValidAsync("replicate_batch_retry", $$"""{"job_id": "{{jobId}}"}""");
+        await CallValidAsync("replicate_pipeline_retry", $$"""{"pipeline_id": "{{pipelineId}}", "steps": ["gen"]}""");
+        var batchHeld = await _mcp.Api.NextHeldCreateAsync(CT);
+        var pipelineHeld = await _mcp.Api.NextHeldCreateAsync(CT);
+
+        // Running again: the earlier attempt shows before the new prediction has a result.
+        var running = await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}"}""");
+        Assert.Equal("failed", running.GetProperty("items")[0].GetProperty("result").GetProperty("attempts")[0].GetProperty("status").GetString());
+        await CallValidAsync("replicate_pipeline_status", $$"""{"pipeline_id": "{{pipelineId}}"}""");
+        batchHeld.Succeed("https://replicate.delivery/fake/a.png");
+        pipelineHeld.Succeed("https://replicate.delivery/fake/gen.png");
+        (await _mcp.Api.NextHeldCreateAsync(CT)).Succeed("https://replicate.delivery/fake/up.png");
+        await _mcp.Core.FinishedAsync(jobId);
+        await _mcp.Core.FinishedAsync(pipelineId);
+
+        foreach (var include in new[] { "true", "false" })
+        {
+            await CallValidAsync("replicate_batch_status", $$"""{"job_id": "{{jobId}}", "include_results": {{include}}}""");
+            await CallValidAsync("replicate_pipeline_status", $$"""{"pipeline_id": "{{pipelineId}}", "include_outputs": {{include}}}""");
+        }
+        await CallValidAsync("replicate_get_prediction", $$"""{"prediction_id": "{{batchHeld.PredictionId}}"}""");
     }
 
     /// <summary>Calls a tool that must succeed and checks its structuredContent against the tool's listed outputSchema.</summary>

@@ -20,13 +20,14 @@ public sealed class ToolsTests : IAsyncLifetime
     private const string OneItem = """{"items": [{"model": "acme/flux", "input": {"prompt": "a fox"}}], "download": false}""";
 
     [Fact]
-    public async Task ListTools_AllTen_HaveContractBoundsDefaultsHintsAndOutputSchemas()
+    public async Task ListTools_AllThirteen_HaveContractBoundsDefaultsHintsAndOutputSchemas()
     {
         var tools = (await _mcp.Client.ListToolsAsync(cancellationToken: CT)).ToDictionary(t => t.Name, t => t.ProtocolTool);
 
         Assert.Equal(
-            ["replicate_batch_cancel", "replicate_batch_start", "replicate_batch_status", "replicate_get_model_schema", "replicate_get_prediction",
-             "replicate_list_files", "replicate_list_jobs", "replicate_pipeline_cancel", "replicate_pipeline_start", "replicate_pipeline_status", "replicate_search_models"],
+            ["replicate_batch_cancel", "replicate_batch_retry", "replicate_batch_start", "replicate_batch_status", "replicate_get_model_schema", "replicate_get_prediction",
+             "replicate_list_files", "replicate_list_jobs", "replicate_pipeline_cancel", "replicate_pipeline_retry", "replicate_pipeline_start", "replicate_pipeline_status",
+             "replicate_search_models"],
             tools.Keys.Order(StringComparer.Ordinal));
         Assert.All(tools.Values, t =>
         {
@@ -65,6 +66,17 @@ public sealed class ToolsTests : IAsyncLifetime
         AssertRequired(tools["replicate_pipeline_status"], "pipeline_id");
         AssertRequired(tools["replicate_batch_cancel"], "job_id");
         AssertRequired(tools["replicate_pipeline_cancel"], "pipeline_id");
+        AssertRequired(tools["replicate_batch_retry"], "job_id");
+        AssertArray(tools["replicate_batch_retry"], "items", 1, 50);
+        Assert.Equal(49, tools["replicate_batch_retry"].InputSchema.GetProperty("properties").GetProperty("items").GetProperty("items").GetProperty("maximum").GetInt32());
+        AssertRequired(tools["replicate_pipeline_retry"], "pipeline_id");
+        AssertArray(tools["replicate_pipeline_retry"], "steps", 1, 20);
+        foreach (var tool in new[] { "replicate_batch_retry", "replicate_pipeline_retry" })
+        {
+            Assert.Single(tools[tool].InputSchema.GetProperty("required").EnumerateArray());
+            Assert.Equal(tools[tool.Replace("retry", "start", StringComparison.Ordinal)].OutputSchema!.Value.GetRawText(), tools[tool].OutputSchema!.Value.GetRawText());
+            Assert.Equal(false, tools[tool].Annotations?.DestructiveHint);
+        }
         AssertInt(tools["replicate_search_models"], "limit", 1, 50, 10);
         AssertRequired(tools["replicate_search_models"], "query");
         AssertInt(tools["replicate_list_files"], "limit", 1, 500, 100);

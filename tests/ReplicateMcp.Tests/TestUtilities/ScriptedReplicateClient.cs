@@ -45,6 +45,7 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     private readonly Channel<CreateCall> _heldCreates = Channel.CreateUnbounded<CreateCall>();
     private readonly Channel<string> _pollArrivals = Channel.CreateUnbounded<string>();
     private int _nextId;
+    private int _uploadNumber;
     private int _activeCreates;
     private int _maxConcurrentCreates;
 
@@ -252,7 +253,7 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
     public async Task<UploadedFile> UploadFileAsync(string fileName, string contentType, byte[] content, CancellationToken cancellationToken)
     {
         Uploads.Enqueue((fileName, contentType, content));
-        var number = Uploads.Count;
+        var number = Interlocked.Increment(ref _uploadNumber); // Uploads.Count after Enqueue gave two racing uploads one id
         if (HoldUploads is { } hold) await hold.Task.WaitAsync(cancellationToken);
         if (UploadFault(fileName) is { } fault) throw fault;
         return new UploadedFile { Id = $"file{number}", Name = fileName, ContentType = contentType, Size = content.Length, Urls = new($"https://api.replicate.com/v1/files/file{number}") };

@@ -13,30 +13,70 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
 {
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
 
-    private sealed record RunningJob(CancellationTokenSource Cancel, Task Completion);
+    // Decides, together with a run's end, whether a retry joins that run or starts a new one (see Start).
+    private readonly Lock _runs = new();
 
-    /// <summary>Starts (or resumes) a stored job in the background and returns at once.</summary>
+    private sealed class RunningJob(CancellationTokenSource cancel)
+    {
+        public CancellationTokenSource Cancel { get; set; } = cancel;
+        public Task Completion { get; set; } = Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts (or resumes) a stored job in the background and returns at once. A job already running here is not
+    /// started twice: its run goes round again while the store shows queued items (a retry of items that ended).
+    /// </summary>
     public void Start(Job job)
     {
-        // The tool call's token ends when the call returns; the job must outlive it. Disposed when the run ends (below).
-#pragma warning disable CA2000
-        var cts = new CancellationTokenSource();
-#pragma warning restore CA2000
-        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var completion = Task.Run(async () =>
+        lock (_runs)
         {
-            await registered.Task;
+            if (_running.ContainsKey(job.Id)) return;
+            // The tool call's token ends when the call returns; the job must outlive it. Disposed when the run ends (below).
+#pragma warning disable CA2000
+            var run = new RunningJob(new CancellationTokenSource());
+#pragma warning restore CA2000
+            run.Completion = Task.Run(() => RunRoundsAsync(job, run), CancellationToken.None); // its end takes the lock: registered before removed
+            _running[job.Id] = run;
+        }
+    }
+
+    private async Task RunRoundsAsync(Job job, RunningJob run)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        while (true)
+        {
             try
             {
-                await scheduler.RunAsync(job, cts.Token, lifetime.ApplicationStopping);
+                await scheduler.RunAsync(job, run.Cancel.Token, stopping);
             }
-            finally
+            catch
             {
-                if (_running.TryRemove(job.Id, out var run)) run.Cancel.Dispose();
+                // RunAsync records its own failures; should one escape anyway, the job is not left registered as running.
+                lock (_runs) _running.TryRemove(job.Id, out _);
+                run.Cancel.Dispose();
+                throw;
             }
-        }, CancellationToken.None);
-        _running[job.Id] = new RunningJob(cts, completion);
-        registered.SetResult();
+            lock (_runs)
+            {
+                var latest = store.Get(job.Id);
+                // Queued items after a round were queued by a retry meanwhile; a round that changed nothing never loops.
+                var requeued = latest is not null && !ReferenceEquals(latest, job) && !latest.CanceledByUser
+                    && !stopping.IsCancellationRequested && latest.Items.Any(i => i.Status == ItemStatus.Queued);
+                if (!requeued)
+                {
+                    _running.TryRemove(job.Id, out _);
+                    run.Cancel.Dispose();
+                    return;
+                }
+                if (run.Cancel.IsCancellationRequested)
+                {
+                    // A cancel ended the last round and a retry came after it: the next round gets a fresh token.
+                    run.Cancel.Dispose();
+                    run.Cancel = new CancellationTokenSource();
+                }
+                job = latest!;
+            }
+        }
     }
 
     /// <summary>Completes when the job's background run has ended (tests, shutdown, cancel).</summary>
@@ -50,7 +90,16 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
     {
         var now = time.GetUtcNow();
         var job = await store.UpdateAsync(jobId, j => j.CanceledByUserAt(now), durable: true, cancellationToken);
-        if (_running.TryGetValue(jobId, out var run)) await run.Cancel.CancelAsync();
+        CancellationTokenSource? cancel;
+        lock (_runs) cancel = _running.TryGetValue(jobId, out var run) ? run.Cancel : null;
+        try
+        {
+            if (cancel is not null) await cancel.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended meanwhile: there is nothing left to cancel.
+        }
         return job;
     }
 

@@ -170,7 +170,7 @@ internal sealed partial class JobScheduler(
     private static readonly TimeSpan ReattachRetryDelay = TimeSpan.FromSeconds(2);
 
     private IReadOnlySet<string> TakenIds() =>
-        store.List().SelectMany(j => j.Items).Select(i => i.PredictionId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        store.List().SelectMany(j => j.Items).SelectMany(i => i.Attempts.Select(a => a.PredictionId).Append(i.PredictionId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// The outcome could not be saved (e.g. a full disk): the item is reported failed with the reason, so nobody

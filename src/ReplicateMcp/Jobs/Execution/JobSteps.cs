@@ -20,7 +20,7 @@ internal static class JobSteps
         item is { Status: ItemStatus.Running, PredictionId: not null },
         job.Kind == JobKind.Batch ? null : job.Items
             .Where(i => i.StepId is not null && item.DependsOn.Contains(i.StepId) && i.Status == ItemStatus.Succeeded)
-            .ToDictionary(i => i.StepId!, i => StepFields.From(i.Result), StringComparer.Ordinal),
+            .ToDictionary(i => i.StepId!, i => i.OutputsExpired ? StepFields.FromDownloads(i.Result) : StepFields.From(i.Result), StringComparer.Ordinal),
         job.Settings.Validate,
         job.ClientRoots);
 
