@@ -25,6 +25,8 @@ switch (options.Command)
     case CliCommand.Version:
         stdout.WriteLine(AppInfo.Version);
         return 0;
+    case CliCommand.BundleManifest:
+        return BundleManifest.Write(options.File!, stdout, Console.Error);
 }
 
 // Every setting is checked before anything is built: a bad one is one line and exit code 2, not a stack trace.

@@ -147,7 +147,7 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
   const flakySeen = new Set(); // "model input" of flaky predictions already tried
   const predictions = new Map(); // id → prediction record
   const files = new Map(); // id → { body, data }
-  const requests = []; // { method, path, at }
+  const requests = []; // { method, path, at, authorization }
   const byName = new Map(models.map((m) => [`${m.owner}/${m.name}`, m]));
   const byVersion = new Map(models.map((m) => [versionOf(m), m]));
   let origin = '';
@@ -375,7 +375,7 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
   async function handle(req, res) {
     const url = new URL(req.url, origin);
     const path = url.pathname;
-    requests.push({ method: req.method, path, at: Date.now() });
+    requests.push({ method: req.method, path, at: Date.now(), authorization: req.headers.authorization });
     const body = await readBody(req);
 
     // Output files: served from the fake's own host (the host of the base URL, which the server allows).

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { startFakeReplicate, TOKEN } from './fake-replicate.mjs';
+import { defaultModels, flakyModels, startFakeReplicate, TOKEN } from './fake-replicate.mjs';
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const sample = (name) => JSON.parse(readFileSync(new URL(`../ReplicateMcp.Tests/ApiSamples/${name}`, import.meta.url), 'utf8'));
@@ -100,5 +100,42 @@ describe('fake Replicate', () => {
     assert.equal(file.checksums.sha256, '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
     assert.deepEqual(await (await fetch(file.urls.get, { headers: auth })).json(), file);
     assert.equal(await (await fetch(`${file.urls.get}/download`, { headers: auth })).text(), 'hello');
+  });
+});
+
+describe('fake Replicate: flaky models and expiring outputs', () => {
+  let fake;
+  before(async () => { fake = await startFakeReplicate({ durationMs: 300, models: [...defaultModels(), ...flakyModels()] }); });
+  after(async () => { await fake.close(); });
+
+  const create = async (model, input) => (await fetch(`${fake.baseUrl}/models/${model}/predictions`, {
+    method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', Prefer: 'wait=5' }, body: JSON.stringify({ input }),
+  })).json();
+  const get = async (id) => (await fetch(`${fake.baseUrl}/predictions/${id}`, { headers: auth })).json();
+
+  test('a flaky model fails the first try of an input and succeeds after; another input fails first again', async () => {
+    assert.equal((await create('acme/flaky-image', { prompt: 'a' })).status, 'failed');
+    assert.equal((await create('acme/flaky-image', { prompt: 'a' })).status, 'succeeded');
+    assert.equal((await create('acme/flaky-image', { prompt: 'b' })).status, 'failed');
+  });
+
+  test('expireOutputs() removes finished outputs: data_removed and 404 on the file; outputTtlMs does it after a set time', async () => {
+    const done = await create('black-forest-labs/flux-schnell', { prompt: 'x' });
+    assert.equal(done.data_removed, false);
+    assert.equal((await fetch(done.output[0])).status, 200);
+    fake.expireOutputs();
+    const later = await get(done.id);
+    assert.deepEqual([later.data_removed, later.output], [true, null]);
+    assert.equal((await fetch(done.output[0])).status, 404);
+
+    const other = await startFakeReplicate({ durationMs: 100, outputTtlMs: 0 });
+    try {
+      const gone = await (await fetch(`${other.baseUrl}/models/black-forest-labs/flux-schnell/predictions`, {
+        method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', Prefer: 'wait=5' }, body: JSON.stringify({ input: { prompt: 'y' } }),
+      })).json();
+      assert.deepEqual([gone.status, gone.data_removed], ['succeeded', true]);
+    } finally {
+      await other.close();
+    }
   });
 });

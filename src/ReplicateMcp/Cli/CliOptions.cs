@@ -1,6 +1,8 @@
+using ReplicateMcp.Hosting;
+
 namespace ReplicateMcp.Cli;
 
-internal enum CliCommand { Serve, Run, Help, Version }
+internal enum CliCommand { Serve, Run, Help, Version, BundleManifest }
 
 /// <summary>The command line: our flags, plus <c>--Section:Key=value</c> configuration overrides.</summary>
 /// <param name="RetryJobId">With <c>run --retry JOB_ID</c>: the job whose items that did not succeed run again (CONTRACT §10).</param>
@@ -10,7 +12,8 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
         replicate-mcp — run batches and pipelines of Replicate predictions from an MCP client.
 
         Usage:
-          replicate-mcp [--simulate]                 stdio MCP server (what MCP clients start)
+          replicate-mcp [--simulate] [--input-dirs DIR...]
+                                                     stdio MCP server (what MCP clients start)
           replicate-mcp run FILE [--simulate] [--json]
                                                      run a batch or pipeline file in the terminal
           replicate-mcp run --retry JOB_ID [--simulate] [--json]
@@ -27,6 +30,7 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
         started on this state folder: succeeded items are kept and not paid for again.
 
         --simulate uses the built-in offline Replicate simulator (no token, no network).
+        --input-dirs DIR... adds folders whose files may be sent as model inputs (like REPLICATE_MCP_INPUT_DIRS).
         """;
 
     /// <summary>Parses; returns null with <paramref name="error"/> set when the line makes no sense.</summary>
@@ -37,6 +41,7 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
         string? file = null, retry = null;
         bool simulate = false, json = false;
         var config = new List<string>();
+        List<string>? inputDirs = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -44,6 +49,15 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
             {
                 case "--help" or "-h" or "-?": return new(CliCommand.Help, null, false, false, []);
                 case "--version": return new(CliCommand.Version, null, false, false, []);
+                // Hidden: the manifest of an MCP Bundle holding this executable, from the given template (docs/bundle.md).
+                case "--bundle-manifest" when i == 0 && args.Count == 2: return new(CliCommand.BundleManifest, args[1], false, false, []);
+                case "--input-dirs":
+                    // Each folder is its own argument: that is how an MCP Bundle host passes a setting of several folders.
+                    inputDirs ??= [];
+                    while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                        if (args[++i] is var folder && !UnfilledPlaceholder.Matches(folder))
+                            inputDirs.Add(folder);
+                    break;
                 case "--simulate": simulate = true; break;
                 case "--json": json = true; break;
                 case "run" when command == CliCommand.Serve && i == 0:
@@ -76,6 +90,8 @@ internal sealed record CliOptions(CliCommand Command, string? File, bool Simulat
                     return null;
             }
         }
+        if (inputDirs is not null)
+            config.Add("--input-dirs=" + string.Join(Path.PathSeparator, inputDirs));
         if (json && command != CliCommand.Run)
         {
             error = "--json goes with run";

@@ -18,7 +18,8 @@ internal static class AppConfiguration
         foreach (var argument in commandLine)
         {
             var (name, text) = SplitArgument(argument);
-            var setting = AppSettings.All.FirstOrDefault(s => string.Equals("--" + s.Key, name, StringComparison.OrdinalIgnoreCase));
+            var setting = AppSettings.All.FirstOrDefault(s => string.Equals("--" + s.Key, name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(s.Flag, name, StringComparison.Ordinal));
             if (setting is null)
             {
                 problem = $"{name} is not a setting; the keys are {string.Join(", ", AppSettings.All.Select(s => "--" + s.Key))}.";
@@ -26,8 +27,9 @@ internal static class AppConfiguration
             }
             given.Add((setting, name, text));
         }
+        // Empty is not set: an MCP Bundle host passes "" (or its unfilled placeholder) for an optional setting left blank.
         foreach (var setting in AppSettings.All)
-            if (environment(setting.Variable) is { Length: > 0 } text)
+            if (environment(setting.Variable) is { Length: > 0 } text && !UnfilledPlaceholder.Matches(text))
                 given.Add((setting, setting.Variable, text));
 
         var entries = Defaults();

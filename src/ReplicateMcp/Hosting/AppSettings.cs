@@ -23,7 +23,10 @@ internal static class AppSettings
         new("REPLICATE_MCP_SIMULATE_SECONDS", "Simulator:PredictionSeconds", "how long a simulated prediction takes (default 3)", SettingParsers.Seconds(0, 3600)),
         new("REPLICATE_MCP_PREFER_WAIT_SECONDS", "Replicate:MaxPreferWaitSeconds", "upper bound of Prefer: wait on creates (default 60)", SettingParsers.WholeNumber(1, 60)),
         new("REPLICATE_MCP_LOG_LEVEL", LogLevelKey, "stderr log level (default Information)", SettingParsers.LogLevelName),
-        new("REPLICATE_MCP_INPUT_DIRS", "LocalFiles:InputDirectories", "extra folders whose files may be sent as model inputs", SettingParsers.ExistingFolderList),
+        new("REPLICATE_MCP_INPUT_DIRS", "LocalFiles:InputDirectories", "extra folders whose files may be sent as model inputs", SettingParsers.ExistingFolderList)
+        {
+            Flag = "--input-dirs",
+        },
     ];
 
     /// <summary>The environment section of <c>--help</c>.</summary>

@@ -6,6 +6,9 @@ namespace ReplicateMcp.Hosting;
 /// </summary>
 internal sealed record Setting(string Variable, string Key, string Meaning, SettingParser Parser)
 {
+    /// <summary>A command-line flag for this setting besides <c>--Key=value</c>, e.g. <c>--input-dirs</c>.</summary>
+    public string? Flag { get; init; }
+
     /// <summary>Writes the parsed value under <see cref="Key"/>; a list becomes <c>Key:0</c>, <c>Key:1</c>, … as configuration binding expects.</summary>
     public void WriteTo(IDictionary<string, string?> entries, IReadOnlyList<string> values)
     {

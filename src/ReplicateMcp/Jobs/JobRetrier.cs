@@ -204,10 +204,7 @@ internal sealed partial class JobRetrier(
     }
 
     /// <summary>The one text a refused retry is reported with, by a tool (isError) and by <c>run --retry</c> (stderr).</summary>
-    public static string RefusalText(JobStartException refused) =>
-        refused.Problems.Count == 1
-            ? $"Nothing was run again: {refused.Problems[0]}"
-            : $"Nothing was run again; {refused.Problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", refused.Problems);
+    public static string RefusalText(JobStartException refused) => refused.Text("Nothing was run again");
 
     public void Dispose() => _retries.Dispose();
 

@@ -38,10 +38,7 @@ internal sealed class JobService(JobStarter starter, JobRegistry registry, IJobS
     }
 
     /// <summary>The one text a refused start is reported with, by a tool (isError) and by <c>run</c> (stderr).</summary>
-    public static string RefusalText(JobStartException refused) =>
-        refused.Problems.Count == 1
-            ? $"Nothing was started: {refused.Problems[0]}"
-            : $"Nothing was started; {refused.Problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", refused.Problems);
+    public static string RefusalText(JobStartException refused) => refused.Text("Nothing was started");
 
     /// <summary>Cancels a job this process owns and gives in-flight cancels a moment to settle; returns the latest snapshot.</summary>
     public async Task<Job> CancelAsync(Job job, CancellationToken cancellationToken)

@@ -68,4 +68,36 @@ public sealed class CliOptionsTests
 
         Assert.Equal(["--Replicate:BaseUrl=http://localhost:1"], options?.ConfigurationArgs);
     }
+
+    [Fact]
+    public void Parse_InputDirs_TakesEveryFolderThatFollows()
+    {
+        var options = CliOptions.Parse(["--input-dirs", "/photos", "/more photos", "--simulate"], out var error);
+
+        Assert.Null(error);
+        Assert.True(options!.Simulate);
+        Assert.Equal([$"--input-dirs=/photos{Path.PathSeparator}/more photos"], options.ConfigurationArgs);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("${user_config.input_dirs}")]
+    public void Parse_InputDirsWithNoFolderOrAnUnfilledPlaceholder_MeansNone(params string[] folders)
+    {
+        var options = CliOptions.Parse(["--input-dirs", .. folders], out var error);
+
+        Assert.Null(error);
+        Assert.Equal(CliCommand.Serve, options!.Command);
+        Assert.Equal(["--input-dirs="], options.ConfigurationArgs);
+    }
+
+    [Fact]
+    public void Parse_BundleManifest_TakesTheTemplate()
+    {
+        var options = CliOptions.Parse(["--bundle-manifest", "manifest.json"], out var error);
+
+        Assert.Null(error);
+        Assert.Equal(CliCommand.BundleManifest, options!.Command);
+        Assert.Equal("manifest.json", options.File);
+    }
 }

@@ -124,4 +124,32 @@ public sealed class AppConfigurationTests
         Assert.Equal(60, core.Services.GetRequiredService<IOptions<ReplicateOptions>>().Value.MaxPreferWaitSeconds);
         Assert.Equal(["cdn.example.com"], core.Services.GetRequiredService<IOptions<DownloadOptions>>().Value.ExtraAllowedHosts);
     }
+
+    private static readonly string[] BundleVariables =
+        ["REPLICATE_API_TOKEN", "REPLICATE_DOWNLOAD_DIR", "REPLICATE_MCP_INPUT_DIRS", "REPLICATE_MCP_MAX_CONCURRENCY"];
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("${user_config.download_dir}")]
+    public void Read_BlankOrUnfilledBundleSettings_TakeTheDefaults(string given)
+    {
+        // Claude Desktop passes "" for an optional setting left blank, or leaves the manifest's placeholder it could not fill.
+        var entries = Read(BundleVariables.ToDictionary(v => v, _ => given), null, out var problem);
+
+        Assert.Null(problem);
+        Assert.Equal(Read(new Dictionary<string, string>(), null, out _), entries);
+    }
+
+    [Fact]
+    public void Read_InputDirsFlag_SetsTheInputFoldersAndIsNamedWhenRefused()
+    {
+        using var a = new TempDirectory();
+
+        var entries = Read(new Dictionary<string, string>(), ["--input-dirs=" + a.Path], out var problem);
+        Assert.Null(problem);
+        Assert.Equal(a.Path, entries!["LocalFiles:InputDirectories:0"]);
+
+        Assert.Null(Read(new Dictionary<string, string>(), ["--input-dirs=relative/folder"], out problem));
+        Assert.StartsWith("--input-dirs=\"relative/folder\" is not allowed", problem);
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
 #pragma warning disable CA2000
             var run = new RunningJob(new CancellationTokenSource());
 #pragma warning restore CA2000
-            run.Completion = Task.Run(() => RunRoundsAsync(job, run), CancellationToken.None); // waits for the lock: registered first
+            run.Completion = Task.Run(() => RunRoundsAsync(job, run), CancellationToken.None); // its end takes the lock: registered before removed
             _running[job.Id] = run;
         }
     }
@@ -45,7 +45,17 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
         var stopping = lifetime.ApplicationStopping;
         while (true)
         {
-            await scheduler.RunAsync(job, run.Cancel.Token, stopping);
+            try
+            {
+                await scheduler.RunAsync(job, run.Cancel.Token, stopping);
+            }
+            catch
+            {
+                // RunAsync records its own failures; should one escape anyway, the job is not left registered as running.
+                lock (_runs) _running.TryRemove(job.Id, out _);
+                run.Cancel.Dispose();
+                throw;
+            }
             lock (_runs)
             {
                 var latest = store.Get(job.Id);
