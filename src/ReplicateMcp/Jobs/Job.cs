@@ -51,6 +51,8 @@ internal sealed record Job
     private readonly ImmutableArray<string> _clientRoots = [];
 
     public int Version { get; init; } = FormatVersion;
+    /// <summary>Counts the store's changes to this job, so an older snapshot never replaces a newer one on disk.</summary>
+    public long Revision { get; init; }
     public string Id { get; init; } = "";
     public JobKind Kind { get; init; }
     public JobSettings Settings { get; init; } = new(3, true, 300_000, 1, true);

@@ -83,7 +83,14 @@ internal sealed partial class JobStarter(
                 Status = ItemStatus.Queued,
             })],
         };
-        await store.AddAsync(job, cancellationToken);
+        try
+        {
+            await store.AddAsync(job, cancellationToken);
+        }
+        catch (StateWriteException ex)
+        {
+            throw new JobStartException([$"the job could not be recorded before any prediction was created: {ex.Message}. Free some space (or fix the folder) and start it again."]);
+        }
         registry.Start(job);
         LogStarted(job.Id, job.Kind.ToString(), job.Items.Length);
         return new StartOutcome(job, Message(job, notes));

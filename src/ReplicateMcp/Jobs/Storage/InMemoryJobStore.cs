@@ -16,7 +16,16 @@ internal sealed class InMemoryJobStore(TimeProvider time, IJobPersistence persis
     public async Task AddAsync(Job job, CancellationToken cancellationToken)
     {
         if (!_jobs.TryAdd(job.Id, job)) throw new InvalidOperationException($"Job '{job.Id}' exists already.");
-        await persistence.SaveAsync(job, durable: true, cancellationToken);
+        try
+        {
+            await persistence.SaveAsync(job, durable: true, cancellationToken);
+        }
+        catch
+        {
+            // Not on disk, so not started: a restart could never find it (CONTRACT §6, fail closed).
+            _jobs.TryRemove(new KeyValuePair<string, Job>(job.Id, job));
+            throw;
+        }
         await SweepAsync(cancellationToken);
     }
 
@@ -36,6 +45,7 @@ internal sealed class InMemoryJobStore(TimeProvider time, IJobPersistence persis
             if (!_jobs.TryGetValue(id, out var current)) return null;
             var updated = change(current);
             if (ReferenceEquals(updated, current)) return current;
+            updated = updated with { Revision = current.Revision + 1 };
             if (!_jobs.TryUpdate(id, updated, current)) continue;
             Signal(id);
             await persistence.SaveAsync(updated, durable, cancellationToken);
