@@ -155,6 +155,8 @@ public sealed class JobRecoveryServiceTests : IDisposable
     {
         var stored = Orphan(Item(0, ItemStatus.Queued));
         Assert.True(new JobClaims(_state.Path, "6666-1").TryClaim(new OwnedJob(stored.Id, stored.OwnerId)));
+        Directory.CreateDirectory(OwnerLocks.Folder(_state.Path));
+        using var claimantAlive = new FileStream(OwnerLocks.PathOf(_state.Path, "6666-1"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
 
         await AssertLeftAloneAsync(stored);
     }

@@ -18,7 +18,8 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
     /// <summary>Starts (or resumes) a stored job in the background and returns at once.</summary>
     public void Start(Job job)
     {
-        // The tool call's token ends when the call returns; the job must outlive it. Disposed when the run ends (below).
+        // The tool call's token ends when the call returns; the job must outlive it. Never disposed: a cancel may reach
+        // it after the run has ended, and a source without a timer holds nothing the collector does not free.
 #pragma warning disable CA2000
         var cts = new CancellationTokenSource();
 #pragma warning restore CA2000
@@ -32,7 +33,7 @@ internal sealed class JobRegistry(IJobStore store, JobScheduler scheduler, TimeP
             }
             finally
             {
-                if (_running.TryRemove(job.Id, out var run)) run.Cancel.Dispose();
+                _running.TryRemove(job.Id, out _);
             }
         }, CancellationToken.None);
         _running[job.Id] = new RunningJob(cts, completion);

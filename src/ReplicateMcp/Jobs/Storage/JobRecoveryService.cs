@@ -60,12 +60,18 @@ internal sealed partial class JobRecoveryService(
         _sweeping = SweepForeverAsync(_stopping.Token);
     }
 
+    /// <summary>Flushes and releases the owner lock whatever happened before: the next server adopts from what is on disk.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        await _sweeping;
         try
         {
+            await _stopping.CancelAsync();
+            await _sweeping;
+            await persistence.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogStopFault(ex);
             await persistence.FlushAsync(cancellationToken);
         }
         finally
@@ -87,9 +93,9 @@ internal sealed partial class JobRecoveryService(
                 {
                     await SweepAsync(stopping);
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
                 {
-                    LogSweepFailed(ex); // the next tick tries again
+                    LogSweepFailed(ex); // whatever it was, the next tick tries again: adoption must never stop for good
                 }
             }
         }
@@ -145,18 +151,19 @@ internal sealed partial class JobRecoveryService(
             var latest = persistence.TryLoad(orphan.JobId);
             Remember(orphan.JobId, latest);
             if (latest is not { IsFinished: false } || latest.OwnerId != orphan.OwnerId) continue;
-            var mine = latest with { OwnerId = ownership.OwnerId, Owner = null };
+            var mine = latest with { OwnerId = ownership.OwnerId, Owner = null, Revision = latest.Revision + 1 };
             if (mine.Backend is null)
             {
                 mine = mine.FailedRemaining(time.GetUtcNow(), NoBackendRecorded) with { Backend = _backend };
-                store.Restore(mine);
                 await persistence.SaveAsync(mine, durable: true, cancellationToken);
+                store.Restore(mine);
                 Remember(mine.Id, mine);
                 LogEndedWithoutBackend(mine.Id);
                 continue;
             }
-            store.Restore(mine);
+            // Recorded as ours before it runs: if this save fails, our claim stays and the next sweep tries again.
             await persistence.SaveAsync(mine, durable: true, cancellationToken);
+            store.Restore(mine);
             Remember(mine.Id, mine);
             registry.Start(mine);
             LogAdopted(mine.Id, orphan.OwnerId ?? "none");
@@ -176,6 +183,9 @@ internal sealed partial class JobRecoveryService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned jobs failed")]
     private partial void LogSweepFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the orphan sweep failed; the state is flushed all the same")]
+    private partial void LogStopFault(Exception ex);
 
     public void Dispose() => _stopping.Dispose();
 }
