@@ -29,7 +29,11 @@ internal sealed partial class JobStarter(
     IOptions<ReplicateOptions> replicateOptions,
     ILogger<JobStarter> logger)
 {
-    public async Task<StartOutcome> StartAsync(JobSpec spec, CancellationToken cancellationToken)
+    public Task<StartOutcome> StartAsync(JobSpec spec, CancellationToken cancellationToken) =>
+        StartAsync(spec, JobIds.New(spec.Kind), cancellationToken);
+
+    /// <summary>Starts the job under <paramref name="jobId"/>, chosen by the caller (an idempotency key is recorded against it first).</summary>
+    public async Task<StartOutcome> StartAsync(JobSpec spec, string jobId, CancellationToken cancellationToken)
     {
         if (!replicateOptions.Value.HasToken)
             throw new JobStartException([ReplicateOptions.MissingToken]);
@@ -64,7 +68,7 @@ internal sealed partial class JobStarter(
         var now = time.GetUtcNow();
         var job = new Job
         {
-            Id = JobIds.New(spec.Kind),
+            Id = jobId,
             Kind = spec.Kind,
             Settings = spec.Settings,
             CreatedAt = now,
