@@ -22,8 +22,10 @@ internal sealed class InMemoryJobStore(TimeProvider time, IJobPersistence persis
         }
         catch
         {
-            // Not on disk, so not started: a restart could never find it (CONTRACT §6, fail closed).
+            // Not on disk, so not started (CONTRACT §6, fail closed): forgotten here and by the persistence, whose
+            // later writes (a flush at stop) would otherwise put a refused job on disk for the next server to run.
             _jobs.TryRemove(new KeyValuePair<string, Job>(job.Id, job));
+            await persistence.DeleteAsync(job.Id, CancellationToken.None);
             throw;
         }
         await SweepAsync(cancellationToken);

@@ -55,7 +55,15 @@ internal sealed partial class JobRecoveryService(
             finished++;
         }
         Remember(loaded);
-        var adopted = await AdoptOrphansAsync(loaded, cancellationToken);
+        var adopted = 0;
+        try
+        {
+            adopted = await AdoptOrphansAsync(loaded, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSweepFailed(ex); // a server that cannot adopt now still serves; the sweep tries again in a moment
+        }
         if (finished + adopted > 0) LogRecovered(finished, adopted);
         _sweeping = SweepForeverAsync(_stopping.Token);
     }
@@ -161,8 +169,16 @@ internal sealed partial class JobRecoveryService(
                 LogEndedWithoutBackend(mine.Id);
                 continue;
             }
-            // Recorded as ours before it runs: if this save fails, our claim stays and the next sweep tries again.
-            await persistence.SaveAsync(mine, durable: true, cancellationToken);
+            // Recorded as ours before it runs: if this save fails (a full disk), our claim stays and the next sweep tries again.
+            try
+            {
+                await persistence.SaveAsync(mine, durable: true, cancellationToken);
+            }
+            catch (StateWriteException ex)
+            {
+                LogAdoptionNotSaved(ex, mine.Id);
+                continue;
+            }
             store.Restore(mine);
             Remember(mine.Id, mine);
             registry.Start(mine);
@@ -183,6 +199,9 @@ internal sealed partial class JobRecoveryService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned jobs failed")]
     private partial void LogSweepFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} not adopted yet: recording this server as its owner failed; the next sweep tries again")]
+    private partial void LogAdoptionNotSaved(Exception ex, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the orphan sweep failed; the state is flushed all the same")]
     private partial void LogStopFault(Exception ex);

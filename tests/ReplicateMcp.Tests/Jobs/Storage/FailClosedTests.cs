@@ -66,6 +66,8 @@ public sealed class FailClosedTests : IDisposable
         Assert.Empty(harness.Store.List()); // no job a restart could not find
 
         _folder.Unblock();
+        await harness.Services.GetRequiredService<IJobPersistence>().FlushAsync(CT); // as at stop: the refused job never reaches the disk
+        Assert.Empty(Directory.GetFiles(_folder.JobsFolder, "*.json"));
         var started = await harness.Starter.StartAsync(Batch(3, Item("acme/flux")), CT);
         var job = await harness.FinishedAsync(started.Job.Id);
         Assert.Equal(JobStatus.Succeeded, job.Status);
