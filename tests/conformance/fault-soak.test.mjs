@@ -5,7 +5,7 @@
 //   duplicates: an item created more than once on Replicate;
 //   stranded:   an accepted item whose job does not reach its end, or whose job no server knows;
 //   lost:       a prediction created on Replicate that no item reports (paid for, never seen).
-// SOAK_SEED picks another run; SOAK_ROUNDS another length (default 8: about a minute on a quiet machine).
+// SOAK_SEED picks another run; SOAK_ROUNDS another length (default 12: about a minute on a quiet machine).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { startFakeReplicate } from './fake-replicate.mjs';
 import { callOk, makeDirs, serverCommand, startSession, textOf } from './harness.mjs';
 
 const SEED = Number(process.env.SOAK_SEED ?? 1919);
-const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 12);
 const FINISHED = new Set(['succeeded', 'failed', 'partial', 'canceled']);
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
