@@ -89,6 +89,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<JobStarter>();
         services.AddSingleton<JobService>();
         services.TryAddSingleton<ProcessOwnership>();
+        services.AddSingleton<JobStateLoad>();
         services.AddSingleton<JobFinder>();
         services.AddSingleton<JobWaiter>();
         services.AddHostedService<JobEvictionService>();

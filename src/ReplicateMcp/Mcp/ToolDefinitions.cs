@@ -80,6 +80,10 @@ internal static class ToolDefinitions
             },
         };
         return new DefinedTool(tool, async (request, cancellationToken) =>
-            await answer(request.Services!.GetRequiredService<TTools>(), request, cancellationToken));
+        {
+            // Kept jobs load after initialize is answered (issue 20): a call waits for them, so it never misses one.
+            await request.Services!.GetRequiredService<Jobs.Storage.JobStateLoad>().Loaded.WaitAsync(cancellationToken);
+            return await answer(request.Services!.GetRequiredService<TTools>(), request, cancellationToken);
+        });
     }
 }

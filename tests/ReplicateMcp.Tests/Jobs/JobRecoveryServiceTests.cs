@@ -50,6 +50,7 @@ public sealed class JobRecoveryServiceTests : IDisposable
     {
         var recovery = harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single();
         await recovery.StartAsync(CT);
+        await harness.StateLoaded;
         var stopped = harness.Executor.WhenStoppedAsync(stored.Id);
         if (time is not null)
         {
@@ -143,6 +144,8 @@ public sealed class JobRecoveryServiceTests : IDisposable
 
         await harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single().StartAsync(CT);
 
+        await harness.StateLoaded;
+
         var job = harness.Store.Get(stored.Id)!;
         Assert.True(job.IsFinished);
         Assert.All(job.Items, i => Assert.Equal(JobRecoveryService.NoBackendRecorded, i.Error));
@@ -167,6 +170,8 @@ public sealed class JobRecoveryServiceTests : IDisposable
         await using var harness = HarnessWith(persistence, adopt: adopt);
 
         await harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single().StartAsync(CT);
+
+        await harness.StateLoaded;
 
         Assert.Null(harness.Store.Get(stored.Id));
         Assert.Empty(harness.Api.Creates);

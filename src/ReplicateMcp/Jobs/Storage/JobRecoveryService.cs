@@ -20,6 +20,7 @@ internal sealed partial class JobRecoveryService(
     InMemoryJobStore store,
     JobRegistry registry,
     ProcessOwnership ownership,
+    JobStateLoad load,
     IOptions<JobStoreOptions> options,
     IOptions<ReplicateOptions> replicateOptions,
     TimeProvider time,
@@ -37,35 +38,63 @@ internal sealed partial class JobRecoveryService(
     private readonly Dictionary<string, Job> _unfinishedOnDisk = new(StringComparer.Ordinal);
     private readonly string _backend = JobBackend.Of(replicateOptions.Value);
     private Task _sweeping = Task.CompletedTask;
+    private PeriodicTimer? _timer;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Returns at once: the state folder is loaded in the background (<see cref="JobStateLoad"/>), then swept.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.AdoptOrphans || ownership.StateDirectory is null) return;
-        var loaded = persistence.LoadAll();
-        var finished = 0;
-        foreach (var job in loaded.Where(j => j.IsFinished))
+        if (!options.Value.AdoptOrphans || ownership.StateDirectory is null)
         {
-            if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow())
-            {
-                await persistence.DeleteAsync(job.Id, cancellationToken);
-                Claims.Forget(job.Id);
-                continue;
-            }
-            store.Restore(job);
-            finished++;
+            load.MarkLoaded();
+            return Task.CompletedTask;
         }
-        Remember(loaded);
-        var adopted = 0;
+        // Made here, not in the background, so its first tick counts from start.
+        var timer = _timer = new PeriodicTimer(options.Value.OrphanSweepInterval, time);
+        var stopping = _stopping.Token;
+        _sweeping = Task.Run(async () =>
+        {
+            try
+            {
+                await LoadAsync(stopping);
+            }
+            finally
+            {
+                load.MarkLoaded();
+            }
+            await SweepForeverAsync(timer, stopping);
+        }, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Restores the finished jobs on disk, deletes the expired and adopts the orphans; never throws.</summary>
+    private async Task LoadAsync(CancellationToken stopping)
+    {
         try
         {
-            adopted = await AdoptOrphansAsync(loaded, cancellationToken);
+            var loaded = persistence.LoadAll();
+            var finished = 0;
+            foreach (var job in loaded.Where(j => j.IsFinished))
+            {
+                if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+                {
+                    await persistence.DeleteAsync(job.Id, stopping);
+                    Claims.Forget(job.Id);
+                    continue;
+                }
+                store.Restore(job);
+                finished++;
+            }
+            Remember(loaded);
+            var adopted = await AdoptOrphansAsync(loaded, stopping);
+            if (finished + adopted > 0) LogRecovered(finished, adopted);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             LogSweepFailed(ex); // a server that cannot adopt now still serves; the sweep tries again in a moment
         }
-        if (finished + adopted > 0) LogRecovered(finished, adopted);
-        _sweeping = SweepForeverAsync(_stopping.Token);
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Flushes and releases the owner lock whatever happened before: the next server adopts from what is on disk.</summary>
@@ -90,9 +119,8 @@ internal sealed partial class JobRecoveryService(
 
     private JobClaims Claims => new(ownership.StateDirectory!, ownership.OwnerId);
 
-    private async Task SweepForeverAsync(CancellationToken stopping)
+    private async Task SweepForeverAsync(PeriodicTimer timer, CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(options.Value.OrphanSweepInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
@@ -206,5 +234,9 @@ internal sealed partial class JobRecoveryService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the orphan sweep failed; the state is flushed all the same")]
     private partial void LogStopFault(Exception ex);
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _stopping.Dispose();
+    }
 }

@@ -71,6 +71,8 @@ public sealed class HandOverTests : IDisposable
 
         await RecoveryOf(harness).StartAsync(CT);
 
+        await harness.StateLoaded;
+
         var adopted = harness.Store.Get(job.Id);
         Assert.NotNull(adopted); // on fea536c the stale claim blocked every later claim, for good
         Assert.Equal(harness.Services.GetRequiredService<ProcessOwnership>().OwnerId, adopted.OwnerId);
@@ -88,6 +90,8 @@ public sealed class HandOverTests : IDisposable
         await using var harness = CreateHarness();
 
         await RecoveryOf(harness).StartAsync(CT);
+
+        await harness.StateLoaded;
 
         Assert.Null(harness.Store.Get(job.Id));
         Assert.Empty(harness.Api.Creates);
@@ -147,6 +151,7 @@ public sealed class HandOverTests : IDisposable
         var time = (FakeTimeProvider)harness.Time;
         var recovery = RecoveryOf(harness);
         await recovery.StartAsync(CT);
+        await harness.StateLoaded;
 
         time.Advance(SweepInterval);
         Assert.Equal(1, await persistence.Sweeps.Reader.ReadAsync(CT).AsTask().WaitAsync(HangBound, CT));

@@ -67,6 +67,7 @@ public sealed class OrphanSweepTests : IAsyncDisposable
         var liveOwner = HoldLock("5555-1");
         var job = await WriteJobAsync("5555-1");
         await Recovery.StartAsync(CT);
+        await _harness.StateLoaded;
         await Recovery.SweepAsync(CT);
         Assert.Null(_harness.Store.Get(job.Id));
 
@@ -89,6 +90,7 @@ public sealed class OrphanSweepTests : IAsyncDisposable
         var evictedLater = await WriteJobAsync("7777-1", finished: true);
         Assert.True(claims.TryClaim(new OwnedJob(evictedLater.Id, "7777-1")));
         await Recovery.StartAsync(CT);
+        await _harness.StateLoaded;
 
         File.Delete(Path.Combine(_state.Path, "jobs", evictedLater.Id + ".json")); // evicted by another server
         await Recovery.SweepAsync(CT);

@@ -73,6 +73,9 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
 
     public IJobStore Store => Services.GetRequiredService<IJobStore>();
 
+    /// <summary>Completes once the recovery service has loaded the state folder (it does so in the background after start).</summary>
+    public Task StateLoaded => Services.GetRequiredService<JobStateLoad>().Loaded.WaitAsync(TestContext.Current.CancellationToken);
+
     public static JsonElement Json(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -118,6 +121,7 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
             await service.StartAsync(TestContext.Current.CancellationToken);
             _started.Add(service);
         }
+        await StateLoaded;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,21 @@
+namespace ReplicateMcp.Jobs.Storage;
+
+/// <summary>
+/// Completes once the jobs kept in the state folder are loaded. The load runs after start, so a client's
+/// <c>initialize</c> is answered at once however much history is kept (issue 20); what needs every job (the list,
+/// a keyed start, a status of a job not yet read) waits for it.
+/// </summary>
+internal sealed class JobStateLoad
+{
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public JobStateLoad(Microsoft.Extensions.Options.IOptions<JobStoreOptions> options)
+    {
+        // Memory only, or `run` (which loads nothing): nothing to wait for.
+        if (string.IsNullOrWhiteSpace(options.Value.StateDirectory) || !options.Value.AdoptOrphans) MarkLoaded();
+    }
+
+    public Task Loaded => _loaded.Task;
+
+    public void MarkLoaded() => _loaded.TrySetResult();
+}
