@@ -37,7 +37,7 @@ if (settings is null)
 
 // Ownership rests on exclusive file locks: where the state folder has none, refuse rather than let two servers share it.
 if (settings.GetValueOrDefault("Jobs:StateDirectory") is { Length: > 0 } stateDirectory
-    && ReplicateMcp.Jobs.Storage.StateFolderLocks.Problem(stateDirectory) is { } lockProblem)
+    && ReplicateMcp.Jobs.Ownership.StateFolderLocks.Problem(stateDirectory) is { } lockProblem)
 {
     Console.Error.WriteLine($"replicate-mcp: {lockProblem}");
     return 2;

@@ -12,6 +12,8 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Hosting;
 

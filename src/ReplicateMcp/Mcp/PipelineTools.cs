@@ -5,6 +5,7 @@ using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Previews;
 using ReplicateMcp.Status;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Mcp;
 

@@ -7,6 +7,7 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs;
 

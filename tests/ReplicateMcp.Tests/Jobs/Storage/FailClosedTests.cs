@@ -6,6 +6,7 @@ using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.Jobs.Storage;
 

@@ -9,6 +9,7 @@ using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs.Storage;
 

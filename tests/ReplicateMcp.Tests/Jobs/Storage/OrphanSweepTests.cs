@@ -7,6 +7,7 @@ using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs.Storage;
 

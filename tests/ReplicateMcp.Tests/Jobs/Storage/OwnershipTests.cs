@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs.Storage;
 

@@ -8,6 +8,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.TestUtilities.Exec;
 

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>
 /// Keeps every unfinished job owned (CONTRACT §6). At start it loads the state directory (finished jobs report as

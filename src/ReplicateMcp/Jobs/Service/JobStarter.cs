@@ -12,8 +12,9 @@ using ReplicateMcp.Schemas;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Messages;
+using ReplicateMcp.Jobs.Ownership;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// Checks a whole job before anything is spent (token, model ids, pipeline structure, inputs against

@@ -1,7 +1,8 @@
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Ownership;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// What the tools and <c>replicate-mcp run</c> do with jobs, free of MCP: start (and the text of a refusal),

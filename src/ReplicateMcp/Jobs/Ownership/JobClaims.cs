@@ -1,4 +1,4 @@
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>An unfinished job and the owner recorded on it (null when none was).</summary>
 internal sealed record OwnedJob(string JobId, string? OwnerId);

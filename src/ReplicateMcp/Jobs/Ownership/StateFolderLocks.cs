@@ -1,4 +1,4 @@
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>
 /// Whether the state folder gives exclusive file locks, which ownership rests on (<see cref="OwnerLock"/>). A network
