@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ReplicateMcp.Tests.TestUtilities;
 
 namespace ReplicateMcp.Tests.EndToEnd;
@@ -45,23 +43,8 @@ public sealed class IdempotencyProcessTests : IDisposable
         ProcessBatches.AssertEachCreatedOnce(fake, 3);
     }
 
-    private static async Task<string> StartKeyedAsync(ShellServer server, string key)
-    {
-        var items = new JsonArray([.. Enumerable.Range(0, 3).Select(i => (JsonNode?)new JsonObject
-        {
-            ["model"] = "acme/gen",
-            ["input"] = new JsonObject { ["prompt"] = $"item {i}" },
-        })]);
-        var started = await server.Client!.CallToolAsync("replicate_batch_start", new Dictionary<string, object?>
-        {
-            ["validate"] = false,
-            ["download"] = false,
-            ["idempotency_key"] = key,
-            ["items"] = JsonDocument.Parse(items.ToJsonString()).RootElement,
-        }, cancellationToken: CT);
-        Assert.NotEqual(true, started.IsError);
-        return started.StructuredContent!.Value.GetProperty("job_id").GetString()!;
-    }
+    private static Task<string> StartKeyedAsync(ShellServer server, string key) =>
+        ProcessBatches.StartAsync(server, items: 3, concurrency: 3, key, CT);
 
     private async Task<ShellServer> StartServerAsync(StatefulReplicateFake fake)
     {
