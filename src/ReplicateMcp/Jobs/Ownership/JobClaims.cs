@@ -49,9 +49,9 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
     private bool TryCreate(string path)
     {
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, currentOwnerId);
         try
         {
+            File.WriteAllText(temporary, currentOwnerId);
             File.Move(temporary, path, overwrite: false);
             return true;
         }
@@ -59,6 +59,11 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
         {
             File.Delete(temporary);
             return false;
+        }
+        catch (IOException)
+        {
+            File.Delete(temporary); // a full disk: no empty file left behind; the next sweep tries again
+            throw;
         }
     }
 

@@ -101,4 +101,39 @@ public sealed class FailClosedTests : IDisposable
         var next = await harness.Starter.StartAsync(Batch(1, Item("acme/flux", """{"prompt": "third"}""")), CT);
         Assert.Equal(JobStatus.Succeeded, (await harness.FinishedAsync(next.Job.Id)).Status);
     }
+
+    [Fact]
+    public async Task Adoption_OwnershipCannotBeRecorded_TheOrphanDoesNotRun_AndWithRoomAgainTheNextSweepAdoptsIt()
+    {
+        var orphan = new Job
+        {
+            Id = JobTestData.NewId(JobKind.Batch),
+            Kind = JobKind.Batch,
+            CreatedAt = Start,
+            Settings = new JobSettings(1, false, 300_000, 1, false),
+            OwnerId = "7777-1", // no lock: its server died
+            Backend = JobBackend.Of(new ReplicateMcp.Replicate.ReplicateOptions()),
+            Items = [new JobItem { Index = 0, Model = "acme/flux", Input = JobTestData.Json("""{"prompt": "a fox"}"""), Status = ItemStatus.Queued }],
+        };
+        await File.WriteAllTextAsync(Path.Combine(_folder.JobsFolder, orphan.Id + ".json"), System.Text.Json.JsonSerializer.Serialize(orphan, JobsJsonContext.Default.Job), CT);
+        await using var harness = new ExecCoreHarness(time: new FakeTimeProvider(Start), configure: s => s.Configure<JobStoreOptions>(o =>
+        {
+            o.StateDirectory = _folder.Path;
+            o.OrphanSweepInterval = TimeSpan.FromDays(1); // the test sweeps by hand
+        }));
+        var recovery = harness.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ReplicateMcp.Jobs.Ownership.JobRecoveryService>().Single();
+        _folder.Block();
+
+        await recovery.StartAsync(CT);
+        await harness.StateLoaded;
+
+        Assert.Null(harness.Store.Get(orphan.Id)); // not run while the file still names the dead owner
+        Assert.Empty(harness.Api.Creates);
+
+        _folder.Unblock();
+        await recovery.SweepAsync(CT);
+        Assert.NotNull(harness.Store.Get(orphan.Id)); // on fea536c the claim written on the full disk stayed empty and blocked the job for good
+        await harness.Executor.WhenStoppedAsync(orphan.Id).WaitAsync(HangBound, CT);
+        Assert.Single(harness.Api.Creates);
+    }
 }
