@@ -81,8 +81,11 @@ internal static class ToolDefinitions
         };
         return new DefinedTool(tool, async (request, cancellationToken) =>
         {
-            // Kept jobs load after initialize is answered (issue 20): a call waits for them, so it never misses one.
-            await request.Services!.GetRequiredService<Jobs.Storage.JobStateLoad>().Loaded.WaitAsync(cancellationToken);
+            // Kept jobs load after initialize is answered (issue 20): a call starts the load if it has not begun, and
+            // waits for it, so it never misses a kept job.
+            var load = request.Services!.GetRequiredService<Jobs.Storage.JobStateLoad>();
+            load.NeedNow();
+            await load.Loaded.WaitAsync(cancellationToken);
             return await answer(request.Services!.GetRequiredService<TTools>(), request, cancellationToken);
         });
     }

@@ -41,7 +41,10 @@ internal sealed partial class JobRecoveryService(
     private Task _sweeping = Task.CompletedTask;
     private PeriodicTimer? _timer;
 
-    /// <summary>Returns at once: the state folder is loaded in the background (<see cref="JobStateLoad"/>), then swept.</summary>
+    /// <summary>
+    /// Returns at once: the state folder is loaded in the background (<see cref="JobStateLoad"/>) at the first tool call
+    /// or <see cref="JobStoreOptions.LoadGrace"/> after start, whichever comes first, then swept.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.AdoptOrphans || ownership.StateDirectory is null)
@@ -56,7 +59,8 @@ internal sealed partial class JobRecoveryService(
         {
             try
             {
-                await LoadAsync(stopping);
+                await Task.WhenAny(load.Needed, Task.Delay(options.Value.LoadGrace, time, stopping));
+                if (!stopping.IsCancellationRequested) await LoadAsync(stopping); // a server quitting adopts nothing
             }
             finally
             {

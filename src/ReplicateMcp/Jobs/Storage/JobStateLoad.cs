@@ -15,7 +15,14 @@ internal sealed class JobStateLoad
         if (string.IsNullOrWhiteSpace(options.Value.StateDirectory) || !options.Value.AdoptOrphans) MarkLoaded();
     }
 
+    private readonly TaskCompletionSource _begin = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Task Loaded => _loaded.Task;
+
+    /// <summary>Completes when something needs the jobs now (the first tool call); until then the load waits a moment.</summary>
+    public Task Needed => _begin.Task;
+
+    public void NeedNow() => _begin.TrySetResult();
 
     public void MarkLoaded() => _loaded.TrySetResult();
 }

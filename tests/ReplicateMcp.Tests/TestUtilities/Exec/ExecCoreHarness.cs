@@ -74,8 +74,19 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
 
     public IJobStore Store => Services.GetRequiredService<IJobStore>();
 
-    /// <summary>Completes once the recovery service has loaded the state folder (it does so in the background after start).</summary>
-    public Task StateLoaded => Services.GetRequiredService<JobStateLoad>().Loaded.WaitAsync(TestContext.Current.CancellationToken);
+    /// <summary>
+    /// Completes once the recovery service has loaded the state folder (in the background after start), asking for it
+    /// now as a client's first tool call does.
+    /// </summary>
+    public Task StateLoaded
+    {
+        get
+        {
+            var load = Services.GetRequiredService<JobStateLoad>();
+            load.NeedNow();
+            return load.Loaded.WaitAsync(TestContext.Current.CancellationToken);
+        }
+    }
 
     public static JsonElement Json(string json)
     {
