@@ -37,6 +37,14 @@ if (settings is null)
     return 2;
 }
 
+// Ownership rests on exclusive file locks: where the state folder has none, refuse rather than let two servers share it.
+if (settings.GetValueOrDefault("Jobs:StateDirectory") is { Length: > 0 } stateDirectory
+    && ReplicateMcp.Jobs.Ownership.StateFolderLocks.Problem(stateDirectory) is { } lockProblem)
+{
+    Console.Error.WriteLine($"replicate-mcp: {lockProblem}");
+    return 2;
+}
+
 // Our flags are not configuration keys, and a global tool must not read appsettings.json from the user's folder.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Configuration.AddInMemoryCollection(settings);

@@ -9,6 +9,7 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Benchmarks;
 

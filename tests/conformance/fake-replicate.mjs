@@ -142,7 +142,12 @@ function parseMultipart(body, contentType) {
  * @param {number} [options.outputTtlMs] how long after it ends a prediction's output files are kept, as Replicate does
  *   for about an hour; then its files answer 404 and the prediction `data_removed: true` (see also `expireOutputs()`).
  */
-export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, searchEndpoint = true, models = defaultModels(), outputTtlMs = Infinity } = {}) {
+/**
+ * `faults` (optional): `{ random, getRate, createRate }` — with `random()` (seeded by the caller), a GET of a prediction
+ * or of the list fails at `getRate` (half 503, half a connection reset) and a create is refused with 429 at `createRate`
+ * before anything is created. `faultsServed` counts them.
+ */
+export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, searchEndpoint = true, models = defaultModels(), outputTtlMs = Infinity, faults = null } = {}) {
   const events = new EventEmitter();
   const flakySeen = new Set(); // "model input" of flaky predictions already tried
   const predictions = new Map(); // id → prediction record
@@ -391,6 +396,19 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
       return send(res, 401, { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 });
     }
     const route = path.slice(3);
+    if (faults && route.startsWith('/predictions') && !route.endsWith('/cancel') || faults && /^\/models\/[^/]+\/[^/]+\/predictions$/.test(route)) {
+      const r = faults.random();
+      if (req.method === 'GET' && r < faults.getRate) {
+        fake.faultsServed++;
+        if (r < faults.getRate / 2) return send(res, 503, { detail: 'fake fault: service unavailable', status: 503 });
+        return req.socket.destroy();
+      }
+      if (req.method === 'POST' && r < faults.createRate) {
+        fake.faultsServed++;
+        res.setHeader('Retry-After', '0');
+        return send(res, 429, { detail: 'fake fault: request was throttled', status: 429, retry_after: 0 });
+      }
+    }
     let json;
     if (body.length > 0 && (req.headers['content-type'] ?? '').includes('json')) {
       try { json = JSON.parse(body.toString('utf8')); } catch { return send(res, 400, { detail: 'Request body is not valid JSON.', status: 400 }); }
@@ -472,7 +490,8 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
 
-  return {
+  const fake = {
+    faultsServed: 0,
     /** REPLICATE_BASE_URL for the server under test. */
     baseUrl: `${origin}/v1`,
     origin,
@@ -512,4 +531,5 @@ export async function startFakeReplicate({ durationMs = 1200, slowMs = 30_000, s
       await new Promise((resolve) => server.close(resolve));
     },
   };
+  return fake;
 }

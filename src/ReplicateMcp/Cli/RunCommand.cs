@@ -10,6 +10,7 @@ using ReplicateMcp.Status;
 using Spectre.Console;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Cli;
 

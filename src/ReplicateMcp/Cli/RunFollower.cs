@@ -1,6 +1,7 @@
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Cli;
 

@@ -12,6 +12,8 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Simulation;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Hosting;
 
@@ -92,6 +94,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<JobRetrier>();
         services.AddSingleton<JobService>();
         services.TryAddSingleton<ProcessOwnership>();
+        services.AddSingleton<JobStateLoad>();
         services.AddSingleton<JobFinder>();
         services.AddSingleton<JobWaiter>();
         services.AddHostedService<JobEvictionService>();

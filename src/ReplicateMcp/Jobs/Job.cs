@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReplicateMcp.Predictions;
-using ReplicateMcp.Jobs.Storage;
 
 namespace ReplicateMcp.Jobs;
 
@@ -62,6 +61,8 @@ internal sealed record Job
     private readonly ImmutableArray<string> _clientRoots = [];
 
     public int Version { get; init; } = FormatVersion;
+    /// <summary>Counts the store's changes to this job, so an older snapshot never replaces a newer one on disk.</summary>
+    public long Revision { get; init; }
     public string Id { get; init; } = "";
     public JobKind Kind { get; init; }
     public JobSettings Settings { get; init; } = new(3, true, 300_000, 1, true);
@@ -69,11 +70,11 @@ internal sealed record Job
     public DateTimeOffset? CompletedAt { get; init; }
     public bool CanceledByUser { get; init; }
     public string? Note { get; init; }
-    /// <summary>The server process that runs it: the id of its owner lock (<see cref="OwnerLock"/>); null in format-1 files.</summary>
+    /// <summary>The server process that runs it: the id of its owner lock (<see cref="Ownership.OwnerLock"/>); null in format-1 files.</summary>
     public string? OwnerId { get; init; }
     /// <summary>Format 1 only (pid and start time), read from old files; never written by this version.</summary>
     public JobOwner? Owner { get; init; }
-    /// <summary>What it runs against (<see cref="JobBackend"/>); it is only ever resumed against the same. Null in format-1 files.</summary>
+    /// <summary>What it runs against (<see cref="Storage.JobBackend"/>); it is only ever resumed against the same. Null in format-1 files.</summary>
     public string? Backend { get; init; }
     /// <summary>The start's <c>idempotency_key</c>, so a repeated start finds this job, also after a restart.</summary>
     public string? IdempotencyKey { get; init; }

@@ -3,6 +3,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Service;
 using ReplicateMcp.Previews;
 using ReplicateMcp.Status;
 

@@ -4,6 +4,7 @@ using ModelContextProtocol.Server;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Status;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Mcp;
 

@@ -86,6 +86,13 @@ internal static class ToolDefinitions
             },
         };
         return new DefinedTool(tool, async (request, cancellationToken) =>
-            await answer(request.Services!.GetRequiredService<TTools>(), request, cancellationToken));
+        {
+            // Kept jobs load after initialize is answered (issue 20): a call starts the load if it has not begun, and
+            // waits for it, so it never misses a kept job.
+            var load = request.Services!.GetRequiredService<Jobs.Storage.JobStateLoad>();
+            load.NeedNow();
+            await load.Loaded.WaitAsync(cancellationToken);
+            return await answer(request.Services!.GetRequiredService<TTools>(), request, cancellationToken);
+        });
     }
 }

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace ReplicateMcp.Tests.Architecture;
 
 /// <summary>
-/// No dependency cycle between the top-level folders of src/ReplicateMcp (README, Development): a folder depends on
-/// another when one of its files names a type declared there. Read from the source, so a new arrow shows at once.
+/// No dependency cycle between the folders of src/ReplicateMcp, at any depth (README, Development): a folder is the
+/// files directly in it (Jobs and Jobs/Storage are two rooms), and it depends on another when one of its files names a
+/// type declared there. Read from the source, so a new arrow shows at once.
 /// </summary>
 public sealed partial class FolderDependencyTests
 {
@@ -24,7 +25,10 @@ public sealed partial class FolderDependencyTests
         var graph = FolderGraph.Read(SourceRoot());
 
         // Spot checks of the agreed direction; the cycle test above covers the rest.
-        Assert.DoesNotContain("Jobs", graph.GetValueOrDefault("Predictions", []));
+        Assert.DoesNotContain(graph.GetValueOrDefault("Predictions", []), f => f.StartsWith("Jobs", StringComparison.Ordinal));
+        Assert.DoesNotContain("Jobs/Execution", graph["Jobs/Storage"]); // storage knows nothing of running jobs ...
+        Assert.DoesNotContain("Jobs/Ownership", graph["Jobs/Storage"]); // ... nor of who owns them
+        Assert.Contains("Jobs/Execution", graph["Jobs/Ownership"]); // adopting a job starts it
         Assert.DoesNotContain("Cli", graph.GetValueOrDefault("Mcp", []));
         Assert.DoesNotContain("Simulation", graph.GetValueOrDefault("Replicate", []));
         Assert.Contains("Predictions", graph["Jobs"]);
@@ -71,7 +75,7 @@ public sealed partial class FolderDependencyTests
         public static Dictionary<string, HashSet<string>> Read(string root)
         {
             var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
-                .Select(path => (Folder: TopFolder(root, path), Text: LineComment().Replace(File.ReadAllText(path), "")))
+                .Select(path => (Folder: FolderOf(root, path), Text: LineComment().Replace(File.ReadAllText(path), "")))
                 .Where(f => f.Folder is not null)
                 .ToList();
             // Type names declared in exactly one folder; a name declared in two is ambiguous and not counted.
@@ -120,10 +124,11 @@ public sealed partial class FolderDependencyTests
             string.Join("; ", graph.OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => $"{p.Key} → {string.Join(", ", p.Value.Order(StringComparer.Ordinal))}"));
 
-        private static string? TopFolder(string root, string path)
+        /// <summary>The file's folder below src/ReplicateMcp ("Jobs/Storage"); null for files at the root and in bin/ or obj/.</summary>
+        private static string? FolderOf(string root, string path)
         {
             var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            var slash = relative.IndexOf('/', StringComparison.Ordinal);
+            var slash = relative.LastIndexOf('/');
             return slash < 0 || relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal)
                 ? null : relative[..slash];
         }

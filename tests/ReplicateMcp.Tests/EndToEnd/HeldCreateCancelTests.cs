@@ -4,6 +4,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.EndToEnd;
 

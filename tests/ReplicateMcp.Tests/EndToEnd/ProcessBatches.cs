@@ -10,20 +10,26 @@ namespace ReplicateMcp.Tests.EndToEnd;
 internal static class ProcessBatches
 {
     /// <summary>Starts <paramref name="items"/> distinct items of <c>acme/gen</c> through the server's MCP client; returns the job id.</summary>
-    public static async Task<string> StartAsync(ShellServer server, int items, int concurrency, CancellationToken ct)
+    public static Task<string> StartAsync(ShellServer server, int items, int concurrency, CancellationToken ct) =>
+        StartAsync(server, items, concurrency, null, ct);
+
+    /// <summary>As above, with an <c>idempotency_key</c> when one is given.</summary>
+    public static async Task<string> StartAsync(ShellServer server, int items, int concurrency, string? idempotencyKey, CancellationToken ct)
     {
         var list = new JsonArray([.. Enumerable.Range(0, items).Select(i => (JsonNode?)new JsonObject
         {
             ["model"] = "acme/gen",
             ["input"] = new JsonObject { ["prompt"] = $"item {i}" },
         })]);
-        var started = await server.Client!.CallToolAsync("replicate_batch_start", new Dictionary<string, object?>
+        var arguments = new Dictionary<string, object?>
         {
             ["validate"] = false,
             ["download"] = false,
             ["concurrency"] = concurrency,
             ["items"] = JsonDocument.Parse(list.ToJsonString()).RootElement,
-        }, cancellationToken: ct);
+        };
+        if (idempotencyKey is not null) arguments["idempotency_key"] = idempotencyKey;
+        var started = await server.Client!.CallToolAsync("replicate_batch_start", arguments, cancellationToken: ct);
         Assert.NotEqual(true, started.IsError);
         return started.StructuredContent!.Value.GetProperty("job_id").GetString()!;
     }

@@ -7,6 +7,8 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Jobs.Service;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs;
 

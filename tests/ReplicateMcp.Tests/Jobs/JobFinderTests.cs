@@ -4,6 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs;
 

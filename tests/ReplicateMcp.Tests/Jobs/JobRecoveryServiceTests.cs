@@ -7,6 +7,7 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs;
 
@@ -50,6 +51,7 @@ public sealed class JobRecoveryServiceTests : IDisposable
     {
         var recovery = harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single();
         await recovery.StartAsync(CT);
+        await harness.StateLoaded;
         var stopped = harness.Executor.WhenStoppedAsync(stored.Id);
         if (time is not null)
         {
@@ -143,6 +145,8 @@ public sealed class JobRecoveryServiceTests : IDisposable
 
         await harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single().StartAsync(CT);
 
+        await harness.StateLoaded;
+
         var job = harness.Store.Get(stored.Id)!;
         Assert.True(job.IsFinished);
         Assert.All(job.Items, i => Assert.Equal(JobRecoveryService.NoBackendRecorded, i.Error));
@@ -155,6 +159,8 @@ public sealed class JobRecoveryServiceTests : IDisposable
     {
         var stored = Orphan(Item(0, ItemStatus.Queued));
         Assert.True(new JobClaims(_state.Path, "6666-1").TryClaim(new OwnedJob(stored.Id, stored.OwnerId)));
+        Directory.CreateDirectory(OwnerLocks.Folder(_state.Path));
+        using var claimantAlive = new FileStream(OwnerLocks.PathOf(_state.Path, "6666-1"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
 
         await AssertLeftAloneAsync(stored);
     }
@@ -165,6 +171,8 @@ public sealed class JobRecoveryServiceTests : IDisposable
         await using var harness = HarnessWith(persistence, adopt: adopt);
 
         await harness.Services.GetServices<IHostedService>().OfType<JobRecoveryService>().Single().StartAsync(CT);
+
+        await harness.StateLoaded;
 
         Assert.Null(harness.Store.Get(stored.Id));
         Assert.Empty(harness.Api.Creates);

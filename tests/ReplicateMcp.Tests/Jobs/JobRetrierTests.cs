@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Service;
+using ReplicateMcp.Jobs.Ownership;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;

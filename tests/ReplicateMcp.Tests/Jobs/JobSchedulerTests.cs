@@ -4,6 +4,7 @@ using ReplicateMcp.Tests.Schemas;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using static ReplicateMcp.Tests.TestUtilities.Exec.ExecCoreHarness;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.Jobs;
 

@@ -4,6 +4,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.Jobs;
 

@@ -10,6 +10,7 @@ using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.Schemas;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.LocalFiles;
 
@@ -257,9 +258,9 @@ public sealed class LocalFileJobTests : IAsyncDisposable
     [Fact]
     public void JobFile_WrittenBeforeRootsWereKept_ReadsWithNoRootsAndWritesAgain()
     {
-        var job = JsonSerializer.Deserialize("""{"version": 1, "id": "b_old", "kind": "batch", "items": []}""", ReplicateMcp.Jobs.Storage.JobsJsonContext.Default.Job)!;
+        var job = JsonSerializer.Deserialize("""{"version": 1, "id": "b_old", "kind": "batch", "items": []}""", ReplicateMcp.Jobs.JobsJsonContext.Default.Job)!;
 
         Assert.Empty(job.ClientRoots);
-        Assert.Contains("\"client_roots\":[]", JsonSerializer.Serialize(job, ReplicateMcp.Jobs.Storage.JobsJsonContext.Default.Job));
+        Assert.Contains("\"client_roots\":[]", JsonSerializer.Serialize(job, ReplicateMcp.Jobs.JobsJsonContext.Default.Job));
     }
 }

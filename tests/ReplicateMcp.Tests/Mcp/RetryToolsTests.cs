@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs;
+using ReplicateMcp.Jobs.Ownership;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;

@@ -10,6 +10,7 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.Reliability;
 

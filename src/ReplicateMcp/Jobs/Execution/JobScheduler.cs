@@ -105,6 +105,12 @@ internal sealed partial class JobScheduler(
         {
             outcome = new PredictionOutcome(OutcomeStatus.Canceled, null, JobTransitions.CanceledBeforeStart);
         }
+        catch (StateWriteException ex)
+        {
+            // Thrown by the intent record, before the create: nothing was sent (CONTRACT §6, fail closed).
+            LogRecordFault(ex, jobId, item.Key);
+            outcome = PredictionOutcome.Failed($"Not created: its create could not be recorded before it was sent, because {ex.Message}. Free the space (or fix the folder) and retry this item.");
+        }
         catch (Exception ex)
         {
             // Whatever preparation or the runner throws ends this item, never the worker: a dead worker leaves
@@ -178,7 +184,8 @@ internal sealed partial class JobScheduler(
     /// </summary>
     private async Task<ItemStatus> RecordUnsavedAsync(string jobId, int index, PredictionOutcome outcome, Exception fault, DateTimeOffset now)
     {
-        var error = $"Its outcome ({outcome.Status.ToItemStatus().ToWire()}) could not be saved ({fault.Message}), so it is reported failed."
+        var error = outcome is { Status: OutcomeStatus.Failed, Error: { } failed } ? failed
+            : $"Its outcome ({outcome.Status.ToItemStatus().ToWire()}) could not be saved ({fault.Message}), so it is reported failed."
             + (outcome.Result?.PredictionId is { } id ? $" The prediction is {id}: check it with replicate_get_prediction." : "");
         try
         {
@@ -220,8 +227,18 @@ internal sealed partial class JobScheduler(
         public Task SentAsync(SentCreate sent) =>
             store.UpdateAsync(jobId, j => j.ItemSent(index, sent), durable: true);
 
-        public Task CreatedAsync(string predictionId) =>
-            store.UpdateAsync(jobId, j => j.ItemCreated(index, predictionId), durable: true);
+        public async Task CreatedAsync(string predictionId)
+        {
+            try
+            {
+                await store.UpdateAsync(jobId, j => j.ItemCreated(index, predictionId), durable: true);
+            }
+            catch (StateWriteException)
+            {
+                // The money is spent and its intent is on disk (a restart finds it); failing the item now would stop
+                // following a paid prediction. Memory has the id; the next save that reaches the disk carries it.
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished: {Status}")]

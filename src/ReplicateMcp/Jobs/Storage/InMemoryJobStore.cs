@@ -16,7 +16,18 @@ internal sealed class InMemoryJobStore(TimeProvider time, IJobPersistence persis
     public async Task AddAsync(Job job, CancellationToken cancellationToken)
     {
         if (!_jobs.TryAdd(job.Id, job)) throw new InvalidOperationException($"Job '{job.Id}' exists already.");
-        await persistence.SaveAsync(job, durable: true, cancellationToken);
+        try
+        {
+            await persistence.SaveAsync(job, durable: true, cancellationToken);
+        }
+        catch
+        {
+            // Not on disk, so not started (CONTRACT §6, fail closed): forgotten here and by the persistence, whose
+            // later writes (a flush at stop) would otherwise put a refused job on disk for the next server to run.
+            _jobs.TryRemove(new KeyValuePair<string, Job>(job.Id, job));
+            await persistence.DeleteAsync(job.Id, CancellationToken.None);
+            throw;
+        }
         await SweepAsync(cancellationToken);
     }
 
@@ -36,6 +47,7 @@ internal sealed class InMemoryJobStore(TimeProvider time, IJobPersistence persis
             if (!_jobs.TryGetValue(id, out var current)) return null;
             var updated = change(current);
             if (ReferenceEquals(updated, current)) return current;
+            updated = updated with { Revision = current.Revision + 1 };
             if (!_jobs.TryUpdate(id, updated, current)) continue;
             Signal(id);
             await persistence.SaveAsync(updated, durable, cancellationToken);

@@ -21,6 +21,12 @@ internal sealed class JobStoreOptions
     /// <summary>How often a server looks for unfinished jobs whose owner is gone (CONTRACT §6: adopted within 5 s).</summary>
     public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long after start the kept jobs are loaded unless a tool call needs them first: a client's <c>initialize</c>
+    /// is answered before the load's parsing competes for the CPU (issue 20).
+    /// </summary>
+    public TimeSpan LoadGrace { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>False for <c>replicate-mcp run</c>: it runs its own job only and never adopts another.</summary>
     public bool AdoptOrphans { get; set; } = true;
 }

@@ -7,8 +7,9 @@ namespace ReplicateMcp.Jobs.Storage;
 
 /// <summary>
 /// One JSON file per job under <c>&lt;state dir&gt;/jobs</c>, replaced atomically (temp file + rename).
-/// Bursts of changes are coalesced; a durable save (a new prediction id) is written before it returns.
-/// Every write takes the latest snapshot, so a racing older update can never land last.
+/// Bursts of changes are coalesced; a durable save (a new prediction id) is on disk when it returns, or it throws
+/// <see cref="StateWriteException"/>. Every write takes the newest snapshot (by <see cref="Job.Revision"/>), so a
+/// racing older update can never land last.
 /// </summary>
 internal sealed partial class JsonFileJobPersistence : IJobPersistence
 {
@@ -17,6 +18,7 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
     private readonly TimeSpan _coalescing;
     private readonly ILogger<JsonFileJobPersistence> _logger;
     private readonly ConcurrentDictionary<string, Job> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Job> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _scheduled = new(StringComparer.Ordinal);
     private readonly Lock _loading = new();
@@ -35,7 +37,8 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
 
     public async Task SaveAsync(Job job, bool durable, CancellationToken cancellationToken)
     {
-        _latest[job.Id] = job;
+        // Only forward: a save that arrives after a newer one (two updates racing past the store) never replaces it.
+        _latest.AddOrUpdate(job.Id, job, (_, known) => job.Revision >= known.Revision ? job : known);
         if (durable)
         {
             await WriteAsync(job.Id, CancellationToken.None);
@@ -48,7 +51,7 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
             {
                 await Task.Delay(_coalescing, _time, CancellationToken.None);
                 _scheduled.TryRemove(id, out _);
-                await WriteAsync(id, CancellationToken.None);
+                await TryWriteAsync(id, CancellationToken.None);
             }, CancellationToken.None);
         });
     }
@@ -60,6 +63,7 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
         try
         {
             _latest.TryRemove(jobId, out _);
+            _written.TryRemove(jobId, out _);
             File.Delete(PathOf(jobId));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -78,10 +82,11 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
     /// <summary>How many per-job write gates are kept (bounded by the jobs not yet deleted).</summary>
     internal int GateCount => _locks.Count;
 
+    /// <summary>Writes every job not yet on disk as it is now; one that cannot be written is logged and the rest go on.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(_scheduled.Values);
-        foreach (var id in _latest.Keys) await WriteAsync(id, cancellationToken);
+        foreach (var id in _latest.Keys) await TryWriteAsync(id, cancellationToken);
     }
 
     public IReadOnlyList<Job> LoadAll() => Load(onlyChanged: false).Changed;
@@ -200,27 +205,60 @@ internal sealed partial class JsonFileJobPersistence : IJobPersistence
         LogCorrupt(ex, file, aside);
     }
 
+    /// <summary>A write nobody waits for (coalesced, or at stop): a failure is logged and the next save tries again.</summary>
+    private async Task TryWriteAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(jobId, cancellationToken);
+        }
+        catch (StateWriteException ex)
+        {
+            LogWriteFailed(ex, jobId);
+        }
+    }
+
+    /// <summary>
+    /// Puts the job's latest snapshot on disk — written, flushed to the device and renamed into place — or throws
+    /// <see cref="StateWriteException"/>. A snapshot already written by a save queued ahead returns at once.
+    /// </summary>
     private async Task WriteAsync(string jobId, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(jobId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
+        string? temp = null;
         try
         {
             if (!_latest.TryGetValue(jobId, out var job)) return; // deleted meanwhile
+            if (_written.TryGetValue(jobId, out var written) && ReferenceEquals(written, job)) return;
             var bytes = JsonSerializer.SerializeToUtf8Bytes(job, JobsJsonContext.Default.Job);
-            var temp = Path.Combine(_directory, $".{jobId}.{Guid.NewGuid():N}.tmp");
-            await File.WriteAllBytesAsync(temp, bytes, CancellationToken.None);
+            temp = Path.Combine(_directory, $".{jobId}.{Guid.NewGuid():N}.tmp");
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            {
+                await stream.WriteAsync(bytes, CancellationToken.None);
+                // On the device before the rename: a crash must never leave a renamed file whose bytes never landed.
+                stream.Flush(flushToDisk: true);
+            }
             File.Move(temp, PathOf(jobId), overwrite: true);
+            temp = null;
+            _written[jobId] = job;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The job still runs in memory; the next change tries again.
-            LogWriteFailed(ex, jobId);
+            // A half-written temp file would keep a full disk full.
+            if (temp is not null) TryDelete(temp);
+            throw new StateWriteException(_directory, ex);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private static void TryDelete(string file)
+    {
+        try { File.Delete(file); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
     private string PathOf(string jobId) => Path.Combine(_directory, jobId + ".json");

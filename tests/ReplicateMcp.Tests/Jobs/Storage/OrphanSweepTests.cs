@@ -7,6 +7,7 @@ using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs.Storage;
 
@@ -67,6 +68,7 @@ public sealed class OrphanSweepTests : IAsyncDisposable
         var liveOwner = HoldLock("5555-1");
         var job = await WriteJobAsync("5555-1");
         await Recovery.StartAsync(CT);
+        await _harness.StateLoaded;
         await Recovery.SweepAsync(CT);
         Assert.Null(_harness.Store.Get(job.Id));
 
@@ -89,6 +91,7 @@ public sealed class OrphanSweepTests : IAsyncDisposable
         var evictedLater = await WriteJobAsync("7777-1", finished: true);
         Assert.True(claims.TryClaim(new OwnedJob(evictedLater.Id, "7777-1")));
         await Recovery.StartAsync(CT);
+        await _harness.StateLoaded;
 
         File.Delete(Path.Combine(_state.Path, "jobs", evictedLater.Id + ".json")); // evicted by another server
         await Recovery.SweepAsync(CT);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Tests.TestUtilities;
+using ReplicateMcp.Jobs.Ownership;
 
 namespace ReplicateMcp.Tests.Jobs.Storage;
 
@@ -85,7 +86,9 @@ public sealed class OwnershipTests : IDisposable
         // Other processes claim the way any create-new does (the shell's noclobber opens with O_EXCL), all released at once.
         var gate = Path.Combine(_state.Path, "go");
         var shells = Enumerable.Range(0, 4).Select(_ => Start("sh", "-c",
-            $"while [ ! -e '{gate}' ]; do :; done; (set -C; echo shell > '{claimPath}') 2>/dev/null && echo won || echo lost")).ToList();
+            $"while [ ! -e '{gate}' ]; do :; done; (set -C; echo 9999-1 > '{claimPath}') 2>/dev/null && echo won || echo lost")).ToList();
+        // Every claimant is alive (a dead one's claim would be taken over): the shells as 9999-1, each thread as itself.
+        using var alive = HoldLocks([.. Enumerable.Range(0, 16).Select(i => $"{1000 + i}-1"), "9999-1"]);
         using var start = new ManualResetEventSlim();
         var threads = Enumerable.Range(0, 16).Select(i => Task.Run(() =>
         {
@@ -107,8 +110,11 @@ public sealed class OwnershipTests : IDisposable
     public void TryClaim_AfterTheAdopterDiesToo_TheJobCanBeClaimedAgainAgainstTheAdopter()
     {
         var first = new JobClaims(_state.Path, "1000-1");
-        Assert.True(first.TryClaim(new OwnedJob("batch-x", "7777-1")));
-        Assert.False(new JobClaims(_state.Path, "1001-1").TryClaim(new OwnedJob("batch-x", "7777-1")));
+        using (HoldLocks("1000-1"))
+        {
+            Assert.True(first.TryClaim(new OwnedJob("batch-x", "7777-1")));
+            Assert.False(new JobClaims(_state.Path, "1001-1").TryClaim(new OwnedJob("batch-x", "7777-1")));
+        }
 
         Assert.True(new JobClaims(_state.Path, "1001-1").TryClaim(new OwnedJob("batch-x", "1000-1")));
     }
@@ -132,6 +138,19 @@ public sealed class OwnershipTests : IDisposable
         var ex = Assert.Throws<ArgumentException>(() => new JobClaims(_state.Path, "1000-1").TryClaim(new OwnedJob(jobId, "7777-1")));
 
         Assert.Contains($"'{jobId}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Holds the owner locks of <paramref name="owners"/>, as their live servers would.</summary>
+    private IDisposable HoldLocks(params string[] owners)
+    {
+        Directory.CreateDirectory(OwnerLocks.Folder(_state.Path));
+        var held = owners.Select(o => new FileStream(OwnerLocks.PathOf(_state.Path, o), FileMode.Create, FileAccess.ReadWrite, FileShare.None)).ToList();
+        return new Held(held);
+    }
+
+    private sealed class Held(List<FileStream> streams) : IDisposable
+    {
+        public void Dispose() => streams.ForEach(s => s.Dispose());
     }
 
     private Process StartLockHolder(string owner)

@@ -8,6 +8,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Service;
 
 namespace ReplicateMcp.Tests.TestUtilities.Exec;
 
@@ -73,6 +74,20 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
 
     public IJobStore Store => Services.GetRequiredService<IJobStore>();
 
+    /// <summary>
+    /// Completes once the recovery service has loaded the state folder (in the background after start), asking for it
+    /// now as a client's first tool call does.
+    /// </summary>
+    public Task StateLoaded
+    {
+        get
+        {
+            var load = Services.GetRequiredService<JobStateLoad>();
+            load.NeedNow();
+            return load.Loaded.WaitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
     public static JsonElement Json(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -118,6 +133,7 @@ internal sealed class ExecCoreHarness : IAsyncDisposable
             await service.StartAsync(TestContext.Current.CancellationToken);
             _started.Add(service);
         }
+        await StateLoaded;
     }
 
     public async ValueTask DisposeAsync()

@@ -5,8 +5,9 @@ using ReplicateMcp.Jobs.Storage;
 namespace ReplicateMcp.Tests.TestUtilities.Exec;
 
 /// <summary>
-/// An <see cref="IJobPersistence"/> whose saves throw <see cref="IOException"/> (a full disk) for every snapshot
-/// <see cref="FailWhen"/> picks; everything else is accepted and remembered.
+/// An <see cref="IJobPersistence"/> that fails as <see cref="JsonFileJobPersistence"/> does on a full disk for every
+/// snapshot <see cref="FailWhen"/> picks: a durable save throws <see cref="StateWriteException"/>, a coalesced one is
+/// dropped (production logs it and the next save tries again). The real file system is tested in FailClosedTests.
 /// </summary>
 internal sealed class FailingJobPersistence(Func<Job, bool> failWhen) : IJobPersistence
 {
@@ -18,7 +19,9 @@ internal sealed class FailingJobPersistence(Func<Job, bool> failWhen) : IJobPers
     {
         if (!FailWhen(job)) return Task.CompletedTask;
         Refused.Enqueue(job);
-        return Task.FromException(new IOException("No space left on device"));
+        return durable
+            ? Task.FromException(new StateWriteException("/state/jobs", new IOException("No space left on device")))
+            : Task.CompletedTask;
     }
 
     public Task DeleteAsync(string jobId, CancellationToken cancellationToken) => Task.CompletedTask;

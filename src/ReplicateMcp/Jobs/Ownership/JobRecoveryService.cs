@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Replicate;
+using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>
 /// Keeps every unfinished job owned (CONTRACT §6). At start it loads the state directory (finished jobs report as
@@ -20,6 +21,7 @@ internal sealed partial class JobRecoveryService(
     InMemoryJobStore store,
     JobRegistry registry,
     ProcessOwnership ownership,
+    JobStateLoad load,
     IOptions<JobStoreOptions> options,
     IOptions<ReplicateOptions> replicateOptions,
     TimeProvider time,
@@ -37,35 +39,81 @@ internal sealed partial class JobRecoveryService(
     private readonly Dictionary<string, Job> _unfinishedOnDisk = new(StringComparer.Ordinal);
     private readonly string _backend = JobBackend.Of(replicateOptions.Value);
     private Task _sweeping = Task.CompletedTask;
+    private PeriodicTimer? _timer;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns at once: the state folder is loaded in the background (<see cref="JobStateLoad"/>) at the first tool call
+    /// or <see cref="JobStoreOptions.LoadGrace"/> after start, whichever comes first, then swept.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.AdoptOrphans || ownership.StateDirectory is null) return;
-        var loaded = persistence.LoadAll();
-        var finished = 0;
-        foreach (var job in loaded.Where(j => j.IsFinished))
+        if (!options.Value.AdoptOrphans || ownership.StateDirectory is null)
         {
-            if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow())
-            {
-                await persistence.DeleteAsync(job.Id, cancellationToken);
-                Claims.Forget(job.Id);
-                continue;
-            }
-            store.Restore(job);
-            finished++;
+            load.MarkLoaded();
+            return Task.CompletedTask;
         }
-        Remember(loaded);
-        var adopted = await AdoptOrphansAsync(loaded, cancellationToken);
-        if (finished + adopted > 0) LogRecovered(finished, adopted);
-        _sweeping = SweepForeverAsync(_stopping.Token);
+        // Made here, not in the background, so its first tick counts from start.
+        var timer = _timer = new PeriodicTimer(options.Value.OrphanSweepInterval, time);
+        var stopping = _stopping.Token;
+        _sweeping = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.WhenAny(load.Needed, Task.Delay(options.Value.LoadGrace, time, stopping));
+                if (!stopping.IsCancellationRequested) await LoadAsync(stopping); // a server quitting adopts nothing
+            }
+            finally
+            {
+                load.MarkLoaded();
+            }
+            await SweepForeverAsync(timer, stopping);
+        }, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Restores the finished jobs on disk, deletes the expired and adopts the orphans; never throws.</summary>
+    private async Task LoadAsync(CancellationToken stopping)
     {
-        await _stopping.CancelAsync();
-        await _sweeping;
         try
         {
+            var loaded = persistence.LoadAll();
+            var finished = 0;
+            foreach (var job in loaded.Where(j => j.IsFinished))
+            {
+                if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+                {
+                    await persistence.DeleteAsync(job.Id, stopping);
+                    Claims.Forget(job.Id);
+                    continue;
+                }
+                store.Restore(job);
+                finished++;
+            }
+            Remember(loaded);
+            var adopted = await AdoptOrphansAsync(loaded, stopping);
+            if (finished + adopted > 0) LogRecovered(finished, adopted);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            LogSweepFailed(ex); // a server that cannot adopt now still serves; the sweep tries again in a moment
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Flushes and releases the owner lock whatever happened before: the next server adopts from what is on disk.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stopping.CancelAsync();
+            await _sweeping;
+            await persistence.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogStopFault(ex);
             await persistence.FlushAsync(cancellationToken);
         }
         finally
@@ -76,9 +124,8 @@ internal sealed partial class JobRecoveryService(
 
     private JobClaims Claims => new(ownership.StateDirectory!, ownership.OwnerId);
 
-    private async Task SweepForeverAsync(CancellationToken stopping)
+    private async Task SweepForeverAsync(PeriodicTimer timer, CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(options.Value.OrphanSweepInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
@@ -87,9 +134,9 @@ internal sealed partial class JobRecoveryService(
                 {
                     await SweepAsync(stopping);
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
                 {
-                    LogSweepFailed(ex); // the next tick tries again
+                    LogSweepFailed(ex); // whatever it was, the next tick tries again: adoption must never stop for good
                 }
             }
         }
@@ -145,18 +192,27 @@ internal sealed partial class JobRecoveryService(
             var latest = persistence.TryLoad(orphan.JobId);
             Remember(orphan.JobId, latest);
             if (latest is not { IsFinished: false } || latest.OwnerId != orphan.OwnerId) continue;
-            var mine = latest with { OwnerId = ownership.OwnerId, Owner = null };
+            var mine = latest with { OwnerId = ownership.OwnerId, Owner = null, Revision = latest.Revision + 1 };
             if (mine.Backend is null)
             {
                 mine = mine.FailedRemaining(time.GetUtcNow(), NoBackendRecorded) with { Backend = _backend };
-                store.Restore(mine);
                 await persistence.SaveAsync(mine, durable: true, cancellationToken);
+                store.Restore(mine);
                 Remember(mine.Id, mine);
                 LogEndedWithoutBackend(mine.Id);
                 continue;
             }
+            // Recorded as ours before it runs: if this save fails (a full disk), our claim stays and the next sweep tries again.
+            try
+            {
+                await persistence.SaveAsync(mine, durable: true, cancellationToken);
+            }
+            catch (StateWriteException ex)
+            {
+                LogAdoptionNotSaved(ex, mine.Id);
+                continue;
+            }
             store.Restore(mine);
-            await persistence.SaveAsync(mine, durable: true, cancellationToken);
             Remember(mine.Id, mine);
             registry.Start(mine);
             LogAdopted(mine.Id, orphan.OwnerId ?? "none");
@@ -177,5 +233,15 @@ internal sealed partial class JobRecoveryService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned jobs failed")]
     private partial void LogSweepFailed(Exception ex);
 
-    public void Dispose() => _stopping.Dispose();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} not adopted yet: recording this server as its owner failed; the next sweep tries again")]
+    private partial void LogAdoptionNotSaved(Exception ex, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the orphan sweep failed; the state is flushed all the same")]
+    private partial void LogStopFault(Exception ex);
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _stopping.Dispose();
+    }
 }

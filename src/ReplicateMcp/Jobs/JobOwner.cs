@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs;
 
 /// <summary>
 /// How format-1 job files named their owner: pid plus start time. Read only, for files written before owner locks;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>
 /// This process's owner lock: <c>&lt;state dir&gt;/owners/&lt;owner id&gt;.lock</c>, held open with an exclusive lock for the

@@ -1,7 +1,8 @@
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Messages;
+using ReplicateMcp.Jobs.Ownership;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// Finds a job by id for the status and cancel paths. A job another server process owns (contract §6: two servers

@@ -1,4 +1,4 @@
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>A start was refused; every problem found is listed, so one answer fixes them all.</summary>
 internal sealed class JobStartException(IReadOnlyList<string> problems)

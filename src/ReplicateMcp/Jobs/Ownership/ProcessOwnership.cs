@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>
 /// This process as the owner of its jobs: its <see cref="OwnerLock"/> in the state directory, held from the first

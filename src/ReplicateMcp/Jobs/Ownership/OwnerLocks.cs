@@ -1,4 +1,4 @@
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>Reads other processes' owner locks (see <see cref="OwnerLock"/>).</summary>
 internal static class OwnerLocks

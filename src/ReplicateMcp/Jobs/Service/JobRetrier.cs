@@ -3,10 +3,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
+using ReplicateMcp.Jobs.Ownership;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Templates;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// Runs what did not succeed again, in the same job (CONTRACT §10): checks the whole request first (all or nothing),

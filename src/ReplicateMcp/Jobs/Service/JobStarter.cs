@@ -12,8 +12,9 @@ using ReplicateMcp.Schemas;
 using ReplicateMcp.Jobs.Execution;
 using ReplicateMcp.Jobs.Storage;
 using ReplicateMcp.Messages;
+using ReplicateMcp.Jobs.Ownership;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// Checks a whole job before anything is spent (token, model ids, pipeline structure, inputs against
@@ -28,7 +29,11 @@ internal sealed partial class JobStarter(
     IOptions<ReplicateOptions> replicateOptions,
     ILogger<JobStarter> logger)
 {
-    public async Task<StartOutcome> StartAsync(JobSpec spec, CancellationToken cancellationToken)
+    public Task<StartOutcome> StartAsync(JobSpec spec, CancellationToken cancellationToken) =>
+        StartAsync(spec, JobIds.New(spec.Kind), cancellationToken);
+
+    /// <summary>Starts the job under <paramref name="jobId"/>, chosen by the caller (an idempotency key is recorded against it first).</summary>
+    public async Task<StartOutcome> StartAsync(JobSpec spec, string jobId, CancellationToken cancellationToken)
     {
         if (!replicateOptions.Value.HasToken)
             throw new JobStartException([ReplicateOptions.MissingToken]);
@@ -59,7 +64,7 @@ internal sealed partial class JobStarter(
         var now = time.GetUtcNow();
         var job = new Job
         {
-            Id = JobIds.New(spec.Kind),
+            Id = jobId,
             Kind = spec.Kind,
             Settings = spec.Settings,
             CreatedAt = now,
@@ -78,7 +83,14 @@ internal sealed partial class JobStarter(
                 Status = ItemStatus.Queued,
             })],
         };
-        await store.AddAsync(job, cancellationToken);
+        try
+        {
+            await store.AddAsync(job, cancellationToken);
+        }
+        catch (StateWriteException ex)
+        {
+            throw new JobStartException([$"the job could not be recorded before any prediction was created: {ex.Message}. Free some space (or fix the folder) and start it again."]);
+        }
         registry.Start(job);
         LogStarted(job.Id, job.Kind.ToString(), job.Items.Length);
         return new StartOutcome(job, Message(job, notes));

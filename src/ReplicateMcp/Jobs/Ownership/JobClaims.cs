@@ -1,4 +1,4 @@
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>An unfinished job and the owner recorded on it (null when none was).</summary>
 internal sealed record OwnedJob(string JobId, string? OwnerId);
@@ -18,20 +18,69 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
     public IReadOnlyList<OwnedJob> FindOrphans(IEnumerable<OwnedJob> unfinished) =>
         [.. unfinished.Where(j => j.OwnerId != currentOwnerId && (j.OwnerId is null || !OwnerLocks.IsAlive(stateDirectory, j.OwnerId)))];
 
-    /// <summary>True for exactly one caller, across processes, per job and dead owner; the winner then records itself as the owner.</summary>
+    /// <summary>
+    /// True for exactly one caller, across processes, per job and dead owner; the winner then records itself as the owner.
+    /// A claim whose claimant died before recording itself is taken over by a claim against that claimant
+    /// (<c>&lt;job&gt;@&lt;owner&gt;+&lt;claimant&gt;</c>), which again only one caller gets. Our own claim (an adoption whose
+    /// save failed) is ours to try again.
+    /// </summary>
     public bool TryClaim(OwnedJob orphan)
     {
         Directory.CreateDirectory(ClaimsFolder);
+        var path = ClaimPath(orphan);
+        for (var handOvers = 0; handOvers < MaxHandOvers; handOvers++)
+        {
+            if (TryCreate(path)) return true;
+            var claimant = ReadClaimant(path);
+            if (claimant == currentOwnerId) return true;
+            if (claimant is null || OwnerLocks.IsAlive(stateDirectory, claimant)) return false;
+            path += "+" + claimant;
+        }
+        return false;
+    }
+
+    /// <summary>More dead claimants in a row than this means something else is wrong: leave the job to a person.</summary>
+    private const int MaxHandOvers = 16;
+
+    /// <summary>
+    /// Creates the claim with our id already in it: written under a temporary name and then moved without overwrite
+    /// (atomic, refused when the name exists), so a claim is never seen empty, whenever its claimant dies.
+    /// </summary>
+    private bool TryCreate(string path)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using var claim = new FileStream(ClaimPath(orphan), FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            claim.Write(System.Text.Encoding.UTF8.GetBytes(currentOwnerId));
+            File.WriteAllText(temporary, currentOwnerId);
+            File.Move(temporary, path, overwrite: false);
             return true;
         }
-        catch (IOException) when (File.Exists(ClaimPath(orphan)))
+        catch (IOException) when (File.Exists(path))
         {
+            File.Delete(temporary);
             return false;
         }
+        catch (IOException)
+        {
+            File.Delete(temporary); // a full disk: no empty file left behind; the next sweep tries again
+            throw;
+        }
+    }
+
+    /// <summary>The claimant written in a claim; "unknown" for an empty one (an older server), null when it is gone.</summary>
+    private static string? ReadClaimant(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        if (text.Length == 0) return "unknown";
+        return text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? text : null; // a hand-edited claim names no lock
     }
 
     /// <summary>Removes a job's claims once the job itself is deleted (evicted).</summary>

@@ -1,6 +1,6 @@
 using ReplicateMcp.Jobs.Storage;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// Waits for a job to finish, up to a limit, showing each snapshot it sees on the way. The status tools (with

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using ReplicateMcp.Jobs;
 
-namespace ReplicateMcp.Jobs.Storage;
+namespace ReplicateMcp.Jobs;
 
 /// <summary>Our job files.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,

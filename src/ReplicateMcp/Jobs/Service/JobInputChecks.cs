@@ -6,7 +6,7 @@ using ReplicateMcp.Predictions;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Schemas;
 
-namespace ReplicateMcp.Jobs;
+namespace ReplicateMcp.Jobs.Service;
 
 /// <summary>
 /// The checks of items' inputs before anything is spent, for a start and for a retry alike: inputs against each
