@@ -13,7 +13,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<PreviewBlocks>();
         services.AddSingleton<ClientRootsReader>();
         ToolDefinitions.AddToolClasses(services);
-        JobView.JobViewTools.AddToolClasses(services);
+        JobViewTools.AddToolClasses(services);
         return services
             .AddMcpServer(o =>
             {
@@ -21,11 +21,11 @@ internal static class McpServiceCollectionExtensions
                 o.ServerInstructions = "Run many Replicate predictions in the background: replicate_batch_start for independent predictions, " +
                     "replicate_pipeline_start for steps that feed each other. Both answer at once with an id; follow with the status tools (wait_seconds).";
                 // MCP Apps (contract §11): hosts that render views show the job view; others see no difference.
-                o.Capabilities = new() { Extensions = new Dictionary<string, object> { [JobView.JobViewTools.Extension] = new System.Text.Json.Nodes.JsonObject() } };
+                o.Capabilities = new() { Extensions = new Dictionary<string, object> { [JobViewTools.Extension] = new System.Text.Json.Nodes.JsonObject() } };
             })
-            .WithRequestFilters(f => f.AddListToolsFilter(JobView.JobViewTools.HideAppOnlyFromPlainClients))
-            .WithTools(JobView.JobViewTools.Link(ToolDefinitions.All()))
-            .WithTools(JobView.JobViewTools.All())
-            .WithResources([new JobView.JobViewResource()]);
+            .WithRequestFilters(f => f.AddListToolsFilter(JobViewTools.HideAppOnlyFromPlainClients))
+            .WithTools(JobViewTools.Link(ToolDefinitions.All()))
+            .WithTools(JobViewTools.All())
+            .WithResources([new JobViewResource()]);
     }
 }

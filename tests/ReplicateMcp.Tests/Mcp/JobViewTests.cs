@@ -1,12 +1,12 @@
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
-using ReplicateMcp.Mcp.JobView;
+using ReplicateMcp.Mcp;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
 using SkiaSharp;
 
-namespace ReplicateMcp.Tests.Mcp.JobView;
+namespace ReplicateMcp.Tests.Mcp;
 
 /// <summary>
 /// The job view's wiring (contract §11): the ui:// resource, the tools that name it, and the app-only thumbnail tool.

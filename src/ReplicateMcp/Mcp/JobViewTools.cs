@@ -5,7 +5,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ReplicateMcp.Arguments;
 
-namespace ReplicateMcp.Mcp.JobView;
+namespace ReplicateMcp.Mcp;
 
 /// <summary>
 /// Wires the job view into the tool list (contract §11): the start and status tools name the view in

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace ReplicateMcp.Mcp.JobView;
+namespace ReplicateMcp.Mcp;
 
 /// <summary>
 /// The job view (contract §11): one self-contained HTML document built from src/view and embedded in the assembly,

@@ -9,7 +9,7 @@ using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Service;
 using ReplicateMcp.Previews;
 
-namespace ReplicateMcp.Mcp.JobView;
+namespace ReplicateMcp.Mcp;
 
 /// <summary><c>replicate_view_thumbnails</c>: the job view's pictures of a job's image outputs (see <see cref="ViewThumbnails"/>).</summary>
 internal sealed class ThumbnailTool(JobFinder finder)
