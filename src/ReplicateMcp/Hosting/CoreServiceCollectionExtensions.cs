@@ -72,6 +72,8 @@ internal static class CoreServiceCollectionExtensions
         });
         services.AddHostedService(sp => sp.GetRequiredService<PredictionTracker>());
         services.AddSingleton<SentCreateFinder>();
+        services.AddSingleton<IRecordedSentCreates, StoredSentCreates>();
+        services.AddSingleton<HeldCreates>();
         services.AddSingleton<PredictionRunner>();
         services.AddSingleton<IJobPersistence>(sp =>
         {

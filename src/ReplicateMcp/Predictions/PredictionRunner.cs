@@ -30,6 +30,7 @@ internal sealed partial class PredictionRunner(
     ModelCatalog catalog,
     PredictionResultBuilder results,
     PredictionTracker tracker,
+    HeldCreates heldCreates,
     ReplicateClock clock,
     TimeProvider time,
     IOptions<PredictionRunnerOptions> options,
@@ -123,32 +124,40 @@ internal sealed partial class PredictionRunner(
         ModelRef target, PredictionRequest request, SentCreate sent, int wait, IPredictionProgress progress, CancellationToken canceled, CancellationToken stopping)
     {
         using var stopFinding = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var hold = heldCreates.Add(sent);
         var find = tracker.FindCreatedAsync(sent, stopFinding.Token);
         var create = client.CreatePredictionAsync(target, request.Input, wait, stopping);
         var cancelRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onCancel = canceled.Register(() => cancelRequested.TrySetResult());
-        string? foundId = null;
+        Prediction? found = null;
         var cancelSent = false;
         try
         {
             while (!create.IsCompleted)
             {
-                List<Task> next = [create];
-                if (foundId is null && !find.IsCompleted) next.Add(find);
-                if (!cancelRequested.Task.IsCompleted) next.Add(cancelRequested.Task);
-                await Task.WhenAny(next);
-
-                if (foundId is null && find.IsCompletedSuccessfully)
-                {
-                    // Provisional: the create's answer, when it comes, wins.
-                    foundId = find.Result.Id;
-                    await progress.CreatedAsync(foundId);
-                    LogFound(foundId, request.Model.ToString());
-                }
-                if (foundId is not null && canceled.IsCancellationRequested && !cancelSent)
+                // Taken before the check: a create of another job that answers after it wakes the wait below.
+                var settled = heldCreates.Changed;
+                // A found prediction another job's identical create could have made is not cancelled by that id (CONTRACT
+                // §6): this create's own answer names it, and the cancel follows it then.
+                if (found is not null && canceled.IsCancellationRequested && !cancelSent && heldCreates.IsOnlyOwner(hold, found))
                 {
                     cancelSent = true;
-                    await TryCancelAsync(foundId, stopping);
+                    await TryCancelAsync(found.Id, stopping);
+                    continue;
+                }
+
+                List<Task> next = [create];
+                if (found is null && !find.IsCompleted) next.Add(find);
+                if (!cancelRequested.Task.IsCompleted) next.Add(cancelRequested.Task);
+                else if (found is not null && !cancelSent) next.Add(settled);
+                await Task.WhenAny(next);
+
+                if (found is null && find.IsCompletedSuccessfully)
+                {
+                    // Provisional: the create's answer, when it comes, wins.
+                    found = find.Result;
+                    await progress.CreatedAsync(found.Id);
+                    LogFound(found.Id, request.Model.ToString());
                 }
             }
 
@@ -166,15 +175,16 @@ internal sealed partial class PredictionRunner(
             {
                 LogFailed(ex, request.Model.ToString());
                 // The list already showed what the create made: follow that instead of guessing.
-                if (foundId is not null) return (new Prediction { Id = foundId, Status = PredictionStatuses.Starting, CreatedAt = find.Result.CreatedAt }, null);
+                if (found is not null) return (new Prediction { Id = found.Id, Status = PredictionStatuses.Starting, CreatedAt = found.CreatedAt }, null);
                 return (null, PredictionOutcome.Failed($"Creating the prediction failed ({ex.Message}). It was not retried, because the request may have reached Replicate and a retry could start a second paid prediction; check your Replicate dashboard."));
             }
 
             if (!PredictionIds.IsValid(created.Id))
                 return (null, PredictionOutcome.Failed($"Replicate answered the create without a usable prediction id ('{created.Id}')."));
             tracker.MarkKnown(created.Id);
+            hold.Answered(created.Id);
             if (created.CreatedAt is { } createdAt) clock.Observe(createdAt);
-            if (created.Id != foundId) await progress.CreatedAsync(created.Id);
+            if (created.Id != found?.Id) await progress.CreatedAsync(created.Id);
             return (created, null);
         }
         finally
