@@ -30,6 +30,7 @@ internal sealed partial class PredictionRunner(
     ModelCatalog catalog,
     PredictionResultBuilder results,
     PredictionTracker tracker,
+    HeldCreateFinder finder,
     HeldCreates heldCreates,
     ReplicateClock clock,
     TimeProvider time,
@@ -116,8 +117,8 @@ internal sealed partial class PredictionRunner(
     private static readonly TimeSpan UnknownClockMargin = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Sends the create and, while Replicate holds it open, finds its prediction in the list: the id is saved long
-    /// before the answer comes, and a user's cancel goes out at once. The create itself is never abandoned on the
+    /// Sends the create and, while Replicate holds it open for long or the user cancels, finds its prediction in the
+    /// list: the id is saved before the answer comes, and a user's cancel goes out at once. The create itself is never abandoned on the
     /// user's cancel (only on shutdown, when the saved <paramref name="sent"/> lets the next process find it).
     /// </summary>
     private async Task<(Prediction? Created, PredictionOutcome? Failure)> CreateAsync(
@@ -125,7 +126,7 @@ internal sealed partial class PredictionRunner(
     {
         using var stopFinding = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var hold = heldCreates.Add(sent);
-        var find = tracker.FindCreatedAsync(sent, stopFinding.Token);
+        var find = finder.FindCreatedAsync(sent, stopFinding.Token);
         var create = client.CreatePredictionAsync(target, request.Input, wait, stopping);
         var cancelRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onCancel = canceled.Register(() => cancelRequested.TrySetResult());
@@ -137,6 +138,7 @@ internal sealed partial class PredictionRunner(
             {
                 // Taken before the check: a create of another job that answers after it wakes the wait below.
                 var settled = heldCreates.Changed;
+                if (found is null && canceled.IsCancellationRequested) finder.SearchNow(sent);
                 // A found prediction another job's identical create could have made is not cancelled by that id (CONTRACT
                 // §6): this create's own answer names it, and the cancel follows it then.
                 if (found is not null && canceled.IsCancellationRequested && !cancelSent && heldCreates.IsOnlyOwner(hold, found))
@@ -181,7 +183,7 @@ internal sealed partial class PredictionRunner(
 
             if (!PredictionIds.IsValid(created.Id))
                 return (null, PredictionOutcome.Failed($"Replicate answered the create without a usable prediction id ('{created.Id}')."));
-            tracker.MarkKnown(created.Id);
+            finder.MarkKnown(created.Id);
             hold.Answered(created.Id);
             if (created.CreatedAt is { } createdAt) clock.Observe(createdAt);
             if (created.Id != found?.Id) await progress.CreatedAsync(created.Id);

@@ -37,13 +37,15 @@ public sealed class PredictionRunnerTests : IDisposable
     }
 
     private PredictionTracker _tracker = null!;
+    private HeldCreateFinder _finder = null!;
     private readonly HeldCreates _heldCreates = new();
 
     private PredictionRunner CreateSut()
     {
         var clock = new ReplicateClock(_time);
         clock.Observe(_time.GetUtcNow()); // Replicate's time is known: no read goes before the first create
-        _tracker = new PredictionTracker(_client, clock, _time, NullLogger<PredictionTracker>.Instance) { FailureBudget = _options.PollFailureBudget };
+        _finder = new HeldCreateFinder(clock);
+        _tracker = new PredictionTracker(_client, clock, _finder, _time, NullLogger<PredictionTracker>.Instance) { FailureBudget = _options.PollFailureBudget };
         // The tracker's own timer is made with it: taken off the signals, so the next one is the runner parking.
         Assert.True(_time.NextTimerAsync(CT).AsTask().IsCompleted);
         return CreateSut(clock);
@@ -57,6 +59,7 @@ public sealed class PredictionRunnerTests : IDisposable
             new DownloadOptions { DownloadDirectory = _downloads, ApiBaseUrl = new Uri("http://127.0.0.1:9/v1/") },
             NullLogger<OutputDownloader>.Instance)),
         _tracker,
+        _finder,
         _heldCreates,
         clock,
         _time,
@@ -273,6 +276,7 @@ public sealed class PredictionRunnerTests : IDisposable
         var runB = sut.RunAsync(Request() with { DownloadFolder = "job-b/0" }, progressB, CancellationToken.None, CT);
         var createB = await _client.NextHeldCreateAsync(CT);
 
+        _time.Advance(HeldCreateFinder.SearchAfter); // both held long enough to be looked for
         await cancelA.CancelAsync();
         await _tracker.TickAsync(CT);
         Assert.Equal("ofjobb", await progressA.NextCreatedAsync(CT)); // provisional, and not A's to cancel
@@ -303,6 +307,7 @@ public sealed class PredictionRunnerTests : IDisposable
         var runs = new[] { "job-a/0", "job-a/1" }.Select(folder => sut.RunAsync(Request() with { DownloadFolder = folder }, new RecordingProgress(), cancel.Token, CT)).ToList();
         var creates = new[] { await _client.NextHeldCreateAsync(CT), await _client.NextHeldCreateAsync(CT) };
 
+        _time.Advance(HeldCreateFinder.SearchAfter);
         await cancel.CancelAsync();
         await _tracker.TickAsync(CT);
         await _client.NextCancelAsync(CT);
