@@ -100,12 +100,26 @@ internal sealed partial class PredictionRunner(
     /// (a list that is cheap and harmless) learns it from the <c>Date</c> header. If it cannot be learnt, the local
     /// clock serves, less a wide margin.
     /// </summary>
-    private async Task LearnReplicateTimeAsync(CancellationToken cancellationToken)
+    /// <remarks>One read at a time: the creates that start together before it answers wait for it instead of each listing.</remarks>
+    private Task LearnReplicateTimeAsync(CancellationToken cancellationToken)
     {
-        if (clock.IsKnown) return;
+        if (clock.IsKnown) return Task.CompletedTask;
+        lock (_learning)
+        {
+            if (_learningRead is not { IsCompleted: false }) _learningRead = ReadReplicateTimeAsync();
+            return _learningRead.WaitAsync(cancellationToken);
+        }
+    }
+
+    private readonly Lock _learning = new();
+    private Task? _learningRead;
+
+    private async Task ReadReplicateTimeAsync()
+    {
         try
         {
-            await client.ListPredictionsAsync(time.GetUtcNow(), null, null, cancellationToken);
+            // Not the caller's token: others may be waiting on this read.
+            await client.ListPredictionsAsync(time.GetUtcNow(), null, null, CancellationToken.None);
         }
         catch (Exception ex) when (ReplicateFaults.IsAny(ex))
         {
