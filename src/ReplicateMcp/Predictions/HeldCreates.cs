@@ -12,7 +12,7 @@ internal sealed class HeldCreates(IRecordedSentCreates? recorded = null)
     private readonly List<Hold> _open = [];
     // Ids answers gave while a create was held, with the job whose create it was. Kept while a create that was held
     // before that answer is still held: only its find could have taken one of these ids.
-    private readonly List<(string Id, string Job, long Order)> _answered = [];
+    private readonly List<(string Id, string JobName, long Order)> _answered = [];
     private long _order;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -50,7 +50,7 @@ internal sealed class HeldCreates(IRecordedSentCreates? recorded = null)
         var job = JobOf(hold.Sent);
         lock (_lock)
         {
-            if (_answered.Any(a => a.Id == found.Id && a.Job != job)) return false;
+            if (_answered.Any(a => a.Id == found.Id && a.JobName != job)) return false;
             if (_open.Any(other => !ReferenceEquals(other, hold) && CouldHaveMade(other.Sent, found, job))) return false;
         }
         return recorded is null || !recorded.Unanswered().Any(other => CouldHaveMade(other, found, job));
