@@ -126,8 +126,10 @@ internal sealed class ReplicateHttpFake : IAsyncDisposable
         // Prefer: wait=n holds the answer until the prediction ends or n seconds have passed.
         var wait = request.Headers["Prefer"] is { } prefer && prefer.StartsWith("wait=", StringComparison.Ordinal)
             && int.TryParse(prefer.AsSpan(5), CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
-        var hold = wait < Duration ? wait : Duration;
-        if (hold > TimeSpan.Zero) await Task.Delay(hold, _stop.Token);
+        // On the clock the answer is stamped with: a timer may wake a hair before it, and a create held for the whole
+        // prediction must then answer it finished, as Replicate does, not "processing".
+        var until = created.At + (wait < Duration ? wait : Duration);
+        while (DateTimeOffset.UtcNow < until) await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1), _stop.Token);
         return (201, Body(created, withLogs: true));
     }
 

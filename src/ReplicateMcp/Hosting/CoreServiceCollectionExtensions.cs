@@ -68,13 +68,17 @@ internal static class CoreServiceCollectionExtensions
 
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<PredictionResultBuilder>();
+        services.AddSingleton(sp => new HeldCreateFinder(sp.GetRequiredService<ReplicateClock>(), sp.GetService<IFollowingObserver>()));
         services.AddSingleton(sp => new PredictionTracker(
-            sp.GetRequiredService<IReplicateClient>(), sp.GetRequiredService<ReplicateClock>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PredictionTracker>>())
+            sp.GetRequiredService<IReplicateClient>(), sp.GetRequiredService<ReplicateClock>(), sp.GetRequiredService<HeldCreateFinder>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PredictionTracker>>(), sp.GetService<IFollowingObserver>())
         {
             FailureBudget = sp.GetRequiredService<IOptions<PredictionRunnerOptions>>().Value.PollFailureBudget,
         });
         services.AddHostedService(sp => sp.GetRequiredService<PredictionTracker>());
         services.AddSingleton<SentCreateFinder>();
+        services.AddSingleton<IRecordedSentCreates, StoredSentCreates>();
+        services.AddSingleton<HeldCreates>();
         services.AddSingleton<PredictionRunner>();
         services.AddSingleton<IJobPersistence>(sp =>
         {

@@ -30,6 +30,8 @@ internal sealed partial class PredictionRunner(
     ModelCatalog catalog,
     PredictionResultBuilder results,
     PredictionTracker tracker,
+    HeldCreateFinder finder,
+    HeldCreates heldCreates,
     ReplicateClock clock,
     TimeProvider time,
     IOptions<PredictionRunnerOptions> options,
@@ -98,12 +100,26 @@ internal sealed partial class PredictionRunner(
     /// (a list that is cheap and harmless) learns it from the <c>Date</c> header. If it cannot be learnt, the local
     /// clock serves, less a wide margin.
     /// </summary>
-    private async Task LearnReplicateTimeAsync(CancellationToken cancellationToken)
+    /// <remarks>One read at a time: the creates that start together before it answers wait for it instead of each listing.</remarks>
+    private Task LearnReplicateTimeAsync(CancellationToken cancellationToken)
     {
-        if (clock.IsKnown) return;
+        if (clock.IsKnown) return Task.CompletedTask;
+        lock (_learning)
+        {
+            if (_learningRead is not { IsCompleted: false }) _learningRead = ReadReplicateTimeAsync();
+            return _learningRead.WaitAsync(cancellationToken);
+        }
+    }
+
+    private readonly Lock _learning = new();
+    private Task? _learningRead;
+
+    private async Task ReadReplicateTimeAsync()
+    {
         try
         {
-            await client.ListPredictionsAsync(time.GetUtcNow(), null, null, cancellationToken);
+            // Not the caller's token: others may be waiting on this read.
+            await client.ListPredictionsAsync(time.GetUtcNow(), null, null, CancellationToken.None);
         }
         catch (Exception ex) when (ReplicateFaults.IsAny(ex))
         {
@@ -115,40 +131,49 @@ internal sealed partial class PredictionRunner(
     private static readonly TimeSpan UnknownClockMargin = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Sends the create and, while Replicate holds it open, finds its prediction in the list: the id is saved long
-    /// before the answer comes, and a user's cancel goes out at once. The create itself is never abandoned on the
+    /// Sends the create and, while Replicate holds it open for long or the user cancels, finds its prediction in the
+    /// list: the id is saved before the answer comes, and a user's cancel goes out at once. The create itself is never abandoned on the
     /// user's cancel (only on shutdown, when the saved <paramref name="sent"/> lets the next process find it).
     /// </summary>
     private async Task<(Prediction? Created, PredictionOutcome? Failure)> CreateAsync(
         ModelRef target, PredictionRequest request, SentCreate sent, int wait, IPredictionProgress progress, CancellationToken canceled, CancellationToken stopping)
     {
         using var stopFinding = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var find = tracker.FindCreatedAsync(sent, stopFinding.Token);
+        using var hold = heldCreates.Add(sent);
+        var find = finder.FindCreatedAsync(sent, stopFinding.Token);
         var create = client.CreatePredictionAsync(target, request.Input, wait, stopping);
         var cancelRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onCancel = canceled.Register(() => cancelRequested.TrySetResult());
-        string? foundId = null;
+        Prediction? found = null;
         var cancelSent = false;
         try
         {
             while (!create.IsCompleted)
             {
-                List<Task> next = [create];
-                if (foundId is null && !find.IsCompleted) next.Add(find);
-                if (!cancelRequested.Task.IsCompleted) next.Add(cancelRequested.Task);
-                await Task.WhenAny(next);
-
-                if (foundId is null && find.IsCompletedSuccessfully)
-                {
-                    // Provisional: the create's answer, when it comes, wins.
-                    foundId = find.Result.Id;
-                    await progress.CreatedAsync(foundId);
-                    LogFound(foundId, request.Model.ToString());
-                }
-                if (foundId is not null && canceled.IsCancellationRequested && !cancelSent)
+                // Taken before the check: a create of another job that answers after it wakes the wait below.
+                var settled = heldCreates.Changed;
+                if (found is null && canceled.IsCancellationRequested) finder.SearchNow(sent);
+                // A found prediction another job's identical create could have made is not cancelled by that id (CONTRACT
+                // §6): this create's own answer names it, and the cancel follows it then.
+                if (found is not null && canceled.IsCancellationRequested && !cancelSent && heldCreates.IsOnlyOwner(hold, found))
                 {
                     cancelSent = true;
-                    await TryCancelAsync(foundId, stopping);
+                    await TryCancelAsync(found.Id, stopping);
+                    continue;
+                }
+
+                List<Task> next = [create];
+                if (found is null && !find.IsCompleted) next.Add(find);
+                if (!cancelRequested.Task.IsCompleted) next.Add(cancelRequested.Task);
+                else if (found is not null && !cancelSent) next.Add(settled);
+                await Task.WhenAny(next);
+
+                if (found is null && find.IsCompletedSuccessfully)
+                {
+                    // Provisional: the create's answer, when it comes, wins.
+                    found = find.Result;
+                    await progress.CreatedAsync(found.Id);
+                    LogFound(found.Id, request.Model.ToString());
                 }
             }
 
@@ -166,15 +191,16 @@ internal sealed partial class PredictionRunner(
             {
                 LogFailed(ex, request.Model.ToString());
                 // The list already showed what the create made: follow that instead of guessing.
-                if (foundId is not null) return (new Prediction { Id = foundId, Status = PredictionStatuses.Starting, CreatedAt = find.Result.CreatedAt }, null);
+                if (found is not null) return (new Prediction { Id = found.Id, Status = PredictionStatuses.Starting, CreatedAt = found.CreatedAt }, null);
                 return (null, PredictionOutcome.Failed($"Creating the prediction failed ({ex.Message}). It was not retried, because the request may have reached Replicate and a retry could start a second paid prediction; check your Replicate dashboard."));
             }
 
             if (!PredictionIds.IsValid(created.Id))
                 return (null, PredictionOutcome.Failed($"Replicate answered the create without a usable prediction id ('{created.Id}')."));
-            tracker.MarkKnown(created.Id);
+            finder.MarkKnown(created.Id);
+            hold.Answered(created.Id);
             if (created.CreatedAt is { } createdAt) clock.Observe(createdAt);
-            if (created.Id != foundId) await progress.CreatedAsync(created.Id);
+            if (created.Id != found?.Id) await progress.CreatedAsync(created.Id);
             return (created, null);
         }
         finally

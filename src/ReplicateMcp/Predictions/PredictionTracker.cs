@@ -6,15 +6,15 @@ using ReplicateMcp.Replicate;
 namespace ReplicateMcp.Predictions;
 
 /// <summary>
-/// Follows every in-flight prediction of the process and finds creates still held open by <c>Prefer: wait</c>
-/// (CONTRACT §5), for about one request a tick whatever the number in flight: one <c>GET /predictions</c> covers every
-/// prediction created after the oldest one followed, and a <c>GET /predictions/{id}</c> takes the tick's place, in
-/// turn with the list, only where the list cannot answer (a prediction older than the page, or a terminal body the
-/// list may lack: its items can come without <c>logs</c>, which a failed item reports). When a create is still looked
-/// for beyond the list's first page (more than a page was created since it was sent), the next list turns read on,
-/// page by page. One request a tick at <see cref="Interval"/> keeps the process within 2 requests a second.
+/// Follows every in-flight prediction of the process to its end (CONTRACT §5) for one request a tick: sweeps of
+/// <c>GET /predictions</c> from the oldest one followed, one page a tick, read on while the pages are full of followed
+/// predictions (more than 100 in flight), and a <c>GET /predictions/{id}</c>, in turn with the list, only where the list
+/// cannot answer (a prediction the sweep did not reach, or a terminal body the list may lack: its items can come without
+/// <c>logs</c>, which a failed item reports). Ticks come every <see cref="Interval"/> while one page holds them all, every
+/// <see cref="FastInterval"/> while a sweep takes more. They also read the pages <see cref="HeldCreateFinder"/> asks for.
 /// </summary>
-internal sealed partial class PredictionTracker(IReplicateClient client, ReplicateClock clock, TimeProvider time, ILogger<PredictionTracker> logger)
+internal sealed partial class PredictionTracker(
+    IReplicateClient client, ReplicateClock clock, HeldCreateFinder finder, TimeProvider time, ILogger<PredictionTracker> logger, IFollowingObserver? observer = null)
     : BackgroundService
 {
     /// <summary>
@@ -24,26 +24,24 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(520);
 
-    /// <summary>Taken off the list's lower bound: <c>created_at</c> is rounded to microseconds and samples of the clock lag.</summary>
-    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
-
     /// <summary>
-    /// A known id is forgotten once it was created this long before now and before the send of every create still looked
-    /// for: a find only takes predictions created at or after its send, so no find can take it any more. The slack covers
-    /// a Replicate clock estimate that steps back when its samples are renewed.
+    /// Between requests while a sweep takes more than one page: under 5 a second (CONTRACT §5), evenly spaced, so a
+    /// sweep of 500 in flight (6 pages) comes round in about 1.3 s.
     /// </summary>
-    public static readonly TimeSpan KnownKeptFor = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan FastInterval = TimeSpan.FromMilliseconds(220);
+
+    /// <summary>A sweep reads on past a page only while the page held this many followed predictions; sparser, the rest are asked for by id.</summary>
+    public const int DensePage = 20;
 
     // Made with the tracker, so a tick that falls due before the loop first waits is kept, not lost.
     private readonly PeriodicTimer _timer = new(Interval, time);
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Followed> _followed = new(StringComparer.Ordinal);
-    private readonly List<PendingFind> _finds = [];
-    // Ids no find may take, with when each was created (in Replicate's clock; when not told, when it became known).
-    private readonly Dictionary<string, DateTimeOffset> _known = new(StringComparer.Ordinal);
     private readonly Queue<string> _byId = new();
     private bool _lastWasList;
-    private NextPage? _nextPage;
+    private bool _lastWasFind;
+    private Sweep? _sweep;
+    private bool _sweepsTakeManyPages;
 
     private DateTimeOffset? _failingSince;
 
@@ -53,23 +51,14 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     /// </summary>
     public TimeSpan FailureBudget { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>The time between ticks right now: <see cref="Interval"/> or <see cref="FastInterval"/>.</summary>
+    internal TimeSpan CurrentInterval => _timer.Period;
+
     /// <summary>Predictions followed and creates looked for right now.</summary>
     internal int Pending
     {
-        get { lock (_lock) return _followed.Count + _finds.Count; }
+        get { lock (_lock) return _followed.Count + finder.Pending; }
     }
-
-    /// <summary>Ids no find may take, kept right now.</summary>
-    internal int KnownCount
-    {
-        get { lock (_lock) return _known.Count; }
-    }
-
-    /// <summary>Test hook: called after every tick, with whether it sent a request.</summary>
-    internal Action<bool>? TickCompleted { get; set; }
-
-    /// <summary>Test hook: called after a prediction to follow or a create to find was added, so a test ticks after it.</summary>
-    internal Action? WorkAdded { get; set; }
 
     /// <summary>Completes with the prediction once it is terminal.</summary>
     /// <param name="createdAt">Its <c>created_at</c>, when known (a create answer has it); else a first GET learns it.</param>
@@ -77,9 +66,9 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     public Task<Prediction> FollowAsync(string predictionId, DateTimeOffset? createdAt, CancellationToken cancellationToken)
     {
         Followed followed;
+        finder.MarkKnown(predictionId, createdAt);
         lock (_lock)
         {
-            MarkKnownLocked(predictionId, createdAt);
             if (!_followed.TryGetValue(predictionId, out followed!))
             {
                 _followed[predictionId] = followed = new Followed(predictionId, createdAt);
@@ -87,32 +76,9 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
             }
             followed.Followers++;
         }
-        WorkAdded?.Invoke();
+        observer?.WorkAdded();
 
-        return Await(followed.Terminal.Task, () => Unfollow(followed), cancellationToken);
-    }
-
-    /// <summary>
-    /// Completes with the listed prediction that <paramref name="sent"/> created, once the list shows it: a create still
-    /// held open can be cancelled, and its id saved, long before its answer comes. Identical creates get distinct
-    /// predictions (matched by count); the id is then known to the tracker and never handed out again.
-    /// </summary>
-    public Task<Prediction> FindCreatedAsync(SentCreate sent, CancellationToken cancellationToken)
-    {
-        var find = new PendingFind(sent);
-        lock (_lock) _finds.Add(find);
-        WorkAdded?.Invoke();
-        return Await(find.Found.Task, () => { lock (_lock) _finds.Remove(find); }, cancellationToken);
-    }
-
-    /// <summary>The tracker's own task when nothing can cancel the wait; else one that also ends (and cleans up) on cancel.</summary>
-    private static Task<Prediction> Await(Task<Prediction> task, Action onCancel, CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled) return task;
-        var registration = cancellationToken.Register(onCancel);
-        // Observes the fault too: a caller that cancelled never reads it.
-        _ = task.ContinueWith(t => { registration.Dispose(); _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return task.WaitAsync(cancellationToken);
+        return TrackedTask.Await(followed.Terminal.Task, () => Unfollow(followed), cancellationToken);
     }
 
     private void Unfollow(Followed followed)
@@ -122,19 +88,6 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
             if (--followed.Followers == 0 && _followed.TryGetValue(followed.Id, out var current) && ReferenceEquals(current, followed))
                 _followed.Remove(followed.Id);
         }
-    }
-
-    /// <summary>Marks an id as belonging to a create whose answer came, so no find takes it.</summary>
-    public void MarkKnown(string predictionId)
-    {
-        lock (_lock) MarkKnownLocked(predictionId, null);
-    }
-
-    private void MarkKnownLocked(string predictionId, DateTimeOffset? createdAt)
-    {
-        // Without its created_at, now stands in: it was created no later, so it is kept at least as long as it must be.
-        var at = createdAt ?? clock.Now;
-        if (!_known.TryGetValue(predictionId, out var known) || at < known) _known[predictionId] = at;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -149,33 +102,42 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
         }
     }
 
-    /// <summary>One tick: at most one request, the list or (in turn with it) a GET by id.</summary>
+    /// <summary>One tick: at most one request, a page the finder asks for, the list, or (in turn with it) a GET by id.</summary>
     internal async Task TickAsync(CancellationToken cancellationToken)
     {
         var sent = false;
         try
         {
-            var (byId, listAfter, nextPage) = NextRequest();
-            if (byId is not null)
+            // While both have work, the finder's pages and following take turns: following never stops for a create that
+            // is slow to show, and a find is never kept waiting by a tick that had nothing else to do.
+            ListRequest? findPage = null;
+            (string? ById, ListRequest? List) follow = (null, null);
+            if (_lastWasFind)
+            {
+                follow = NextFollowRequest();
+                if (follow is (null, null)) findPage = finder.NextList();
+            }
+            else
+            {
+                findPage = finder.NextList();
+                if (findPage is null) follow = NextFollowRequest();
+            }
+            _lastWasFind = findPage is not null;
+
+            if (findPage is not null)
+            {
+                sent = true;
+                await FindListAsync(findPage, cancellationToken);
+            }
+            else if (follow.ById is { } byId)
             {
                 sent = true;
                 await GetByIdAsync(byId, cancellationToken);
             }
-            else if (listAfter is { } after)
+            else if (follow.List is { } list)
             {
                 sent = true;
-                try
-                {
-                    await ListAsync(after, nextPage, cancellationToken);
-                }
-                catch (Exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // A list that fails must not starve the predictions it covers: they are asked for by id in turn.
-                    // A page that fails is not asked for again: the next list starts from the first page.
-                    lock (_lock)
-                        foreach (var id in _followed.Keys) QueueById(id);
-                    throw;
-                }
+                await ListAsync(list, cancellationToken);
             }
             _failingSince = null;
         }
@@ -188,11 +150,36 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
         }
         finally
         {
-            TickCompleted?.Invoke(sent);
+            var pace = Volatile.Read(ref _sweepsTakeManyPages) ? FastInterval : Interval;
+            if (_timer.Period != pace) _timer.Period = pace;
+            observer?.TickCompleted(sent);
         }
     }
 
-    private (string? ById, DateTimeOffset? ListAfter, NextPage? Page) NextRequest()
+    private async Task FindListAsync(ListRequest request, CancellationToken cancellationToken)
+    {
+        PredictionPage page;
+        try
+        {
+            page = await client.ListPredictionsAsync(request.After, null, request.Cursor, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A page that fails is not asked for again: the next list starts from the first page.
+            finder.ReadFailed();
+            throw;
+        }
+        Observe(page);
+        finder.Read(request, page);
+    }
+
+    private void Observe(PredictionPage page)
+    {
+        foreach (var prediction in page.Results)
+            if (prediction.CreatedAt is { } created) clock.Observe(created);
+    }
+
+    private (string? ById, ListRequest? List) NextFollowRequest()
     {
         lock (_lock)
         {
@@ -201,98 +188,93 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
             DateTimeOffset? oldest = null;
             foreach (var followed in _followed.Values)
                 if (!followed.SeenTerminal && followed.CreatedAt is { } created && (oldest is null || created < oldest)) oldest = created;
-            foreach (var find in _finds)
-                if (oldest is null || find.Sent.SentAt < oldest) oldest = find.Sent.SentAt;
-            ForgetKnownNoFindCanTake();
+            if (oldest is null)
+            {
+                _sweep = null;
+                Volatile.Write(ref _sweepsTakeManyPages, false);
+            }
 
             // Skip ids no one follows any more.
             while (_byId.TryPeek(out var head) && !_followed.ContainsKey(head)) _byId.Dequeue();
             if (_byId.Count > 0 && (oldest is null || _lastWasList))
             {
                 _lastWasList = false;
-                return (_byId.Dequeue(), null, null);
+                return (_byId.Dequeue(), null);
             }
+            if (oldest is null) return (null, null);
 
-            _lastWasList = oldest is not null;
-            // Read on only while a create is still looked for beyond the pages read so far.
-            var page = _nextPage is { } next && _finds.Any(f => f.Sent.SentAt <= next.CoveredFrom) ? next : null;
-            _nextPage = null;
-            return page is not null ? (null, page.After, page) : (null, oldest - Margin, null);
+            _lastWasList = true;
+            // Predictions created after askedAt may be missing from this sweep without being lost: the next one has them.
+            _sweep ??= new Sweep(new ListRequest(oldest.Value - ReplicateClock.ListMargin, null), clock.Now - ReplicateClock.ListMargin);
+            return (null, _sweep.Next);
         }
     }
 
-    private void ForgetKnownNoFindCanTake()
+    private async Task ListAsync(ListRequest request, CancellationToken cancellationToken)
     {
-        if (_known.Count == 0) return;
-        var lowest = clock.Now;
-        foreach (var find in _finds)
-            if (find.Sent.SentAt < lowest) lowest = find.Sent.SentAt;
-        var keepFrom = lowest - Margin - KnownKeptFor;
-        foreach (var (id, created) in _known)
-            if (created < keepFrom) _known.Remove(id);
-    }
+        PredictionPage page;
+        try
+        {
+            page = await client.ListPredictionsAsync(request.After, null, request.Cursor, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A page that fails is not asked for again: the next sweep starts from the first page. Meanwhile the
+            // predictions it covers are asked for by id in turn, so a list that keeps failing starves none of them.
+            lock (_lock)
+            {
+                _sweep = null;
+                foreach (var id in _followed.Keys) QueueById(id);
+            }
+            throw;
+        }
+        Observe(page);
 
-    /// <param name="after">The list's lower bound.</param>
-    /// <param name="nextPage">Reads on from the pages of an earlier tick, instead of the first page.</param>
-    private async Task ListAsync(DateTimeOffset after, NextPage? nextPage, CancellationToken cancellationToken)
-    {
-        // Predictions created after this may be missing from the answer without being lost.
-        var askedAt = clock.Now - Margin;
-        var page = await client.ListPredictionsAsync(after, null, nextPage?.Cursor, cancellationToken);
-        foreach (var prediction in page.Results)
-            if (prediction.CreatedAt is { } created) clock.Observe(created);
-
-        // Without a next page the pages hold everything created since the bound; with one, only back to the oldest item.
-        var coveredFrom = page.Next is null ? after
+        // Without a next page the sweep holds everything created since its bound; with one, only back to the oldest item.
+        var coveredFrom = page.Next is null ? request.After
             : page.Results.Select(p => p.CreatedAt).Min() ?? DateTimeOffset.MaxValue;
-        var listed = page.Results.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        List<Prediction> pages = [.. nextPage?.Earlier ?? [], .. page.Results];
+        var listed = page.Results.DistinctBy(p => p.Id).ToDictionary(p => p.Id, StringComparer.Ordinal);
         var finished = new List<(Followed, Prediction)>();
-        var found = new List<(PendingFind, Prediction)>();
         lock (_lock)
         {
+            var sweep = _sweep is { } current && current.Next == request ? current : null;
+            var ours = 0;
             foreach (var (id, followed) in _followed)
             {
-                if (followed.CreatedAt is not { } created) continue;
-                if (listed.TryGetValue(id, out var prediction))
+                if (followed.CreatedAt is null || !listed.TryGetValue(id, out var prediction)) continue;
+                ours++;
+                sweep?.Seen.Add(id);
+                if (!prediction.IsTerminal) continue;
+                if (IsWholeTerminalBody(prediction)) finished.Add((followed, prediction));
+                else
                 {
-                    if (!prediction.IsTerminal) continue;
-                    if (IsWholeTerminalBody(prediction)) finished.Add((followed, prediction));
-                    else
-                    {
-                        followed.SeenTerminal = true;
-                        QueueById(id);
-                    }
-                }
-                else if (nextPage is null && (created < coveredFrom || created < askedAt))
-                {
-                    // Older than the first page, or missing where it should be: ask for it by id.
+                    followed.SeenTerminal = true;
                     QueueById(id);
                 }
             }
-
-            // A create is matched once every prediction it could have made has been read: those created at or after its
-            // send. Matched earlier, it could take an identical prediction that a later send made.
-            var open = _finds.Where(f => !f.Found.Task.IsCompleted).ToList();
-            var covered = open.Where(f => f.Sent.SentAt > coveredFrom).Select(f => f.Sent).ToList();
-            // The known ids are copied only when a create is to be matched: most ticks only follow.
-            IReadOnlyList<(SentCreate Sent, Prediction Prediction)> matches = covered.Count == 0 ? [] : SentCreateMatcher.Match(covered, pages, _known.Keys.ToHashSet(StringComparer.Ordinal));
-            foreach (var (sent, prediction) in matches)
+            if (sweep is not null)
             {
-                var find = open.First(f => ReferenceEquals(f.Sent, sent));
-                MarkKnownLocked(prediction.Id, prediction.CreatedAt);
-                found.Add((find, prediction));
+                sweep.Pages++;
+                if (page.Next is { } cursor && ours >= DensePage)
+                {
+                    sweep.Next = request with { Cursor = cursor };
+                    Volatile.Write(ref _sweepsTakeManyPages, true);
+                }
+                else
+                {
+                    // The sweep ends: whatever it should have shown and did not (older than its last page, or missing
+                    // where it should be) is asked for by id.
+                    foreach (var (id, followed) in _followed)
+                        if (followed is { CreatedAt: { } created, SeenTerminal: false } && !sweep.Seen.Contains(id) && (created < coveredFrom || created < sweep.AskedAt))
+                            QueueById(id);
+                    Volatile.Write(ref _sweepsTakeManyPages, sweep.Pages > 1);
+                    _sweep = null;
+                }
             }
-            if (page.Next is { } cursor && covered.Count < open.Count) _nextPage = new NextPage(after, cursor, coveredFrom, pages);
         }
 
         // Completed outside the lock: awaiting callers run on from here.
         foreach (var (followed, prediction) in finished) Complete(followed, prediction);
-        foreach (var (find, prediction) in found)
-        {
-            lock (_lock) _finds.Remove(find);
-            find.Found.TrySetResult(prediction);
-        }
     }
 
     private async Task GetByIdAsync(string id, CancellationToken cancellationToken)
@@ -370,6 +352,15 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
     [LoggerMessage(Level = LogLevel.Debug, Message = "Following predictions: a request failed; the next tick tries again.")]
     private partial void LogTickFailed(Exception exception);
 
+    /// <summary>One pass over the list, page by page: the page to read next, and the followed ids its pages showed.</summary>
+    private sealed class Sweep(ListRequest first, DateTimeOffset askedAt)
+    {
+        public ListRequest Next { get; set; } = first;
+        public DateTimeOffset AskedAt { get; } = askedAt;
+        public int Pages { get; set; }
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+    }
+
     private sealed class Followed(string id, DateTimeOffset? createdAt)
     {
         public string Id { get; } = id;
@@ -380,14 +371,5 @@ internal sealed partial class PredictionTracker(IReplicateClient client, Replica
 
         public int Followers { get; set; }
         public TaskCompletionSource<Prediction> Terminal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>Where the list reads on: the cursor, how far back the pages read so far reach, and what they held.</summary>
-    private sealed record NextPage(DateTimeOffset After, string Cursor, DateTimeOffset CoveredFrom, IReadOnlyList<Prediction> Earlier);
-
-    private sealed class PendingFind(SentCreate sent)
-    {
-        public SentCreate Sent { get; } = sent;
-        public TaskCompletionSource<Prediction> Found { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -7,7 +7,7 @@ namespace ReplicateMcp.Predictions;
 /// (a quit, a kill, a create held open by <c>Prefer: wait</c>): one list from the earliest send, every page, matched by
 /// model, input and time (CONTRACT §5, §6). A create that matches nothing never reached Replicate and may be sent again.
 /// </summary>
-internal sealed class SentCreateFinder(IReplicateClient client, PredictionTracker tracker) : IDisposable
+internal sealed class SentCreateFinder(IReplicateClient client, HeldCreateFinder heldCreateFinder) : IDisposable
 {
     // One at a time across the process: two jobs with identical creates must never take the same prediction.
     private readonly SemaphoreSlim _one = new(1, 1);
@@ -23,7 +23,7 @@ internal sealed class SentCreateFinder(IReplicateClient client, PredictionTracke
         await _one.WaitAsync(cancellationToken);
         try
         {
-            var after = sent.Min(s => s.SentAt) - PredictionTracker.Margin;
+            var after = sent.Min(s => s.SentAt) - ReplicateClock.ListMargin;
             var listed = new List<Prediction>();
             string? cursor = null;
             do
@@ -35,7 +35,7 @@ internal sealed class SentCreateFinder(IReplicateClient client, PredictionTracke
             while (cursor is not null);
 
             var matches = SentCreateMatcher.Match(sent, listed, taken());
-            foreach (var (_, prediction) in matches) tracker.MarkKnown(prediction.Id);
+            foreach (var (_, prediction) in matches) heldCreateFinder.MarkKnown(prediction.Id);
             await record(matches);
             return matches;
         }

@@ -12,6 +12,9 @@ internal sealed class ReplicateClock(TimeProvider time)
     /// <summary>Samples older than this give way to newer ones, so a clock corrected on either side is followed.</summary>
     public static readonly TimeSpan SampleLifetime = TimeSpan.FromMinutes(10);
 
+    /// <summary>Taken off a list's <c>created_after</c> bound: <c>created_at</c> is rounded to microseconds and samples of the clock lag.</summary>
+    public static readonly TimeSpan ListMargin = TimeSpan.FromSeconds(2);
+
     private readonly Lock _lock = new();
     private TimeSpan? _offset;
     private DateTimeOffset _offsetTakenAt;

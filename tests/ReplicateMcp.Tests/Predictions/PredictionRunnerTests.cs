@@ -37,12 +37,15 @@ public sealed class PredictionRunnerTests : IDisposable
     }
 
     private PredictionTracker _tracker = null!;
+    private HeldCreateFinder _finder = null!;
+    private readonly HeldCreates _heldCreates = new();
 
     private PredictionRunner CreateSut()
     {
         var clock = new ReplicateClock(_time);
         clock.Observe(_time.GetUtcNow()); // Replicate's time is known: no read goes before the first create
-        _tracker = new PredictionTracker(_client, clock, _time, NullLogger<PredictionTracker>.Instance) { FailureBudget = _options.PollFailureBudget };
+        _finder = new HeldCreateFinder(clock);
+        _tracker = new PredictionTracker(_client, clock, _finder, _time, NullLogger<PredictionTracker>.Instance) { FailureBudget = _options.PollFailureBudget };
         // The tracker's own timer is made with it: taken off the signals, so the next one is the runner parking.
         Assert.True(_time.NextTimerAsync(CT).AsTask().IsCompleted);
         return CreateSut(clock);
@@ -56,6 +59,8 @@ public sealed class PredictionRunnerTests : IDisposable
             new DownloadOptions { DownloadDirectory = _downloads, ApiBaseUrl = new Uri("http://127.0.0.1:9/v1/") },
             NullLogger<OutputDownloader>.Instance)),
         _tracker,
+        _finder,
+        _heldCreates,
         clock,
         _time,
         Options.Create(_options),
@@ -247,6 +252,71 @@ public sealed class PredictionRunnerTests : IDisposable
         Assert.Equal(["late1"], _client.Cancels);
         Assert.Equal(["late1"], _progress.Created);
         Assert.Empty(_client.Gets);
+    }
+
+    /// <summary>
+    /// CONTRACT §6: two jobs hold identical creates; Replicate made job B's prediction first, so matching by count gives
+    /// job A's find B's prediction. A cancel of job A must not reach it: A cancels only what its own create answers.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_UserCancelWhileAnotherJobHoldsAnIdenticalCreate_NeverCancelsThePredictionThatJobMayOwn()
+    {
+        _client.HoldCreates = true;
+        var sut = CreateSut();
+        var now = _time.GetUtcNow();
+        Prediction Listed(string id, double afterSeconds) => new()
+        {
+            Id = id, Model = Pinned.FullName, Input = Input, Status = PredictionStatuses.Processing, CreatedAt = now.AddSeconds(afterSeconds),
+        };
+        _client.ListAnswer = _ => new PredictionPage { Results = [Listed("ofjoba", 0.2), Listed("ofjobb", 0.1)] };
+        RecordingProgress progressA = new(), progressB = new();
+        using var cancelA = CancellationTokenSource.CreateLinkedTokenSource(CT);
+        var runA = sut.RunAsync(Request() with { DownloadFolder = "job-a/0" }, progressA, cancelA.Token, CT);
+        var createA = await _client.NextHeldCreateAsync(CT);
+        var runB = sut.RunAsync(Request() with { DownloadFolder = "job-b/0" }, progressB, CancellationToken.None, CT);
+        var createB = await _client.NextHeldCreateAsync(CT);
+
+        _time.Advance(HeldCreateFinder.SearchAfter); // both held long enough to be looked for
+        await cancelA.CancelAsync();
+        await _tracker.TickAsync(CT);
+        Assert.Equal("ofjobb", await progressA.NextCreatedAsync(CT)); // provisional, and not A's to cancel
+        Assert.Equal("ofjoba", await progressB.NextCreatedAsync(CT));
+        createB.Release.SetResult(ScriptedReplicateClient.Succeeded("ofjobb"));
+        var outcomeB = await runB;
+        createA.Release.SetResult(ScriptedReplicateClient.InStatus("ofjoba", PredictionStatuses.Starting));
+        var outcomeA = await runA;
+
+        Assert.True(outcomeB.Status == OutcomeStatus.Succeeded, outcomeB.Error);
+        Assert.Equal(OutcomeStatus.Canceled, outcomeA.Status);
+        Assert.Equal(["ofjoba"], _client.Cancels);
+    }
+
+    /// <summary>The same held creates, but in one job: a cancel of the job is every item's, so the found one is cancelled at once.</summary>
+    [Fact]
+    public async Task RunAsync_UserCancelWhileIdenticalCreatesOfTheSameJobHeld_CancelsTheFoundPredictionsBeforeTheAnswers()
+    {
+        _client.HoldCreates = true;
+        var sut = CreateSut();
+        var now = _time.GetUtcNow();
+        Prediction Listed(string id, double afterSeconds) => new()
+        {
+            Id = id, Model = Pinned.FullName, Input = Input, Status = PredictionStatuses.Processing, CreatedAt = now.AddSeconds(afterSeconds),
+        };
+        _client.ListAnswer = _ => new PredictionPage { Results = [Listed("second", 0.2), Listed("first", 0.1)] };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(CT);
+        var runs = new[] { "job-a/0", "job-a/1" }.Select(folder => sut.RunAsync(Request() with { DownloadFolder = folder }, new RecordingProgress(), cancel.Token, CT)).ToList();
+        var creates = new[] { await _client.NextHeldCreateAsync(CT), await _client.NextHeldCreateAsync(CT) };
+
+        _time.Advance(HeldCreateFinder.SearchAfter);
+        await cancel.CancelAsync();
+        await _tracker.TickAsync(CT);
+        await _client.NextCancelAsync(CT);
+        await _client.NextCancelAsync(CT);
+        Assert.Equal(["first", "second"], _client.Cancels.Order(StringComparer.Ordinal));
+        creates[0].Release.SetResult(ScriptedReplicateClient.InStatus("first", PredictionStatuses.Canceled));
+        creates[1].Release.SetResult(ScriptedReplicateClient.InStatus("second", PredictionStatuses.Canceled));
+
+        Assert.All(await Task.WhenAll(runs), o => Assert.Equal(OutcomeStatus.Canceled, o.Status));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Predictions;
@@ -17,13 +16,16 @@ public sealed class PredictionTrackerTests : IDisposable
     private readonly ScriptedReplicateClient _client = new();
     private readonly ReplicateAccount _account;
     private readonly ReplicateClock _clock;
+    private readonly HeldCreateFinder _finder;
+    private readonly TickObserver _observer = new();
     private readonly PredictionTracker _sut;
 
     public PredictionTrackerTests()
     {
         _account = new ReplicateAccount(_client);
         _clock = new ReplicateClock(_time);
-        _sut = new PredictionTracker(_client, _clock, _time, NullLogger<PredictionTracker>.Instance);
+        _finder = new HeldCreateFinder(_clock, _observer);
+        _sut = new PredictionTracker(_client, _clock, _finder, _time, NullLogger<PredictionTracker>.Instance, _observer);
     }
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
@@ -37,6 +39,14 @@ public sealed class PredictionTrackerTests : IDisposable
     private Task<Prediction> Follow(Prediction p, bool createdAtKnown = true) => _sut.FollowAsync(p.Id, createdAtKnown ? p.CreatedAt : null, CancellationToken.None);
 
     private int Requests => _client.Lists.Count + _client.Gets.Count;
+
+    /// <summary>Looks for a held create from the next tick on, as a cancel does.</summary>
+    private Task<Prediction> Find(SentCreate sent, CancellationToken cancellationToken)
+    {
+        var find = _finder.FindCreatedAsync(sent, cancellationToken);
+        _finder.SearchNow(sent);
+        return find;
+    }
 
     private static SentCreate Sent(string item, string inputJson, DateTimeOffset at) =>
         SentCreate.For(Flux, JsonDocument.Parse(inputJson).RootElement, at, item);
@@ -56,7 +66,7 @@ public sealed class PredictionTrackerTests : IDisposable
         Assert.Equal(PredictionStatuses.Succeeded, done.Status);
         Assert.Equal(2, _client.Lists.Count);
         Assert.Empty(_client.Gets);
-        Assert.Equal(p.CreatedAt - PredictionTracker.Margin, _client.Lists.Last().CreatedAfter);
+        Assert.Equal(p.CreatedAt - ReplicateClock.ListMargin, _client.Lists.Last().CreatedAfter);
     }
 
     [Fact]
@@ -156,8 +166,6 @@ public sealed class PredictionTrackerTests : IDisposable
     [Fact]
     public async Task Tracker_TwentyInFlight_AtMostTwoRequestsASecondAndFinishedSeenWithinHalfASecondMostly()
     {
-        var ticks = Channel.CreateUnbounded<bool>();
-        _sut.TickCompleted = sent => ticks.Writer.TryWrite(sent);
         await _sut.StartAsync(CT);
         var start = _time.GetUtcNow();
         var predictions = Enumerable.Range(0, 20).Select(i => _account.Create(Model, $$"""{"prompt":"{{i}}"}""", start.AddMilliseconds(50 * i))).ToList();
@@ -178,7 +186,7 @@ public sealed class PredictionTrackerTests : IDisposable
                 }
             }
             _time.Advance(PredictionTracker.Interval);
-            await ticks.Reader.ReadAsync(CT);
+            await _observer.Ticks.Reader.ReadAsync(CT);
             tick++;
             for (var i = 0; i < 20; i++)
                 if (predictions[i].IsTerminal && !follows[i].IsCompleted) seenAfterTicks[i]++;
@@ -202,15 +210,15 @@ public sealed class PredictionTrackerTests : IDisposable
         // An answer's Date header tells the clock Replicate's time.
         _clock.Observe(_time.GetUtcNow().AddMinutes(minutes));
         var sent = Sent("0", """{"prompt":"x"}""", _clock.Now);
-        var find = _sut.FindCreatedAsync(sent, CT);
+        var find = Find(sent, CT);
         _time.Advance(TimeSpan.FromMilliseconds(300));
         var created = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow().AddMinutes(minutes));
 
         await _sut.TickAsync(CT);
 
         Assert.Equal(created.Id, (await find).Id);
-        Assert.Equal(sent.SentAt - PredictionTracker.Margin, Assert.Single(_client.Lists).CreatedAfter);
-        Assert.Equal(_time.GetUtcNow().AddMinutes(minutes).AddMilliseconds(-300) - PredictionTracker.Margin, _client.Lists.Single().CreatedAfter);
+        Assert.Equal(sent.SentAt - ReplicateClock.ListMargin, Assert.Single(_client.Lists).CreatedAfter);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(minutes).AddMilliseconds(-300) - ReplicateClock.ListMargin, _client.Lists.Single().CreatedAfter);
     }
 
     [Fact]
@@ -219,7 +227,7 @@ public sealed class PredictionTrackerTests : IDisposable
         // Why the bound must be in Replicate's time: with the local clock alone, a create on a Replicate clock 5 minutes
         // behind is stamped before the send and never found.
         var sent = Sent("0", """{"prompt":"x"}""", _clock.Now);
-        var find = _sut.FindCreatedAsync(sent, CT);
+        var find = Find(sent, CT);
         _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow().AddMinutes(-5));
 
         await _sut.TickAsync(CT);
@@ -234,10 +242,10 @@ public sealed class PredictionTrackerTests : IDisposable
         var now = _time.GetUtcNow();
         var older = _account.Create(Model, input, now.AddSeconds(-30));
         var answered = _account.Create(Model, input, now.AddMilliseconds(100));
-        _sut.MarkKnown(answered.Id);
-        var finds = Enumerable.Range(0, 3).Select(i => _sut.FindCreatedAsync(Sent(i.ToString(System.Globalization.CultureInfo.InvariantCulture), input, now), CT)).ToList();
+        _finder.MarkKnown(answered.Id);
+        var finds = Enumerable.Range(0, 3).Select(i => Find(Sent(i.ToString(System.Globalization.CultureInfo.InvariantCulture), input, now), CT)).ToList();
         var made = Enumerable.Range(0, 3).Select(i => _account.Create(Model, input, now.AddMilliseconds(200 + i))).ToList();
-        var late = _sut.FindCreatedAsync(Sent("3", input, now.AddSeconds(1)), CT);
+        var late = Find(Sent("3", input, now.AddSeconds(1)), CT);
 
         await _sut.TickAsync(CT);
 
@@ -258,7 +266,7 @@ public sealed class PredictionTrackerTests : IDisposable
         var now = _time.GetUtcNow();
         _clock.Observe(now);
         // Not cancellable: the tracker's own task, done with the tick that found it.
-        var find = _sut.FindCreatedAsync(Sent("0", """{"prompt":"held"}""", _clock.Now), CancellationToken.None);
+        var find = Find(Sent("0", """{"prompt":"held"}""", _clock.Now), CancellationToken.None);
         var held = account.Create(Model, """{"prompt":"held"}""", now.AddMilliseconds(100));
         // Predictions the account made since (other processes, the website) fill the first page.
         for (var i = 0; i < 3; i++) account.Create(Model, $$"""{"prompt":"other {{i}}"}""", now.AddSeconds(1 + i));
@@ -281,31 +289,32 @@ public sealed class PredictionTrackerTests : IDisposable
         var older = account.Create(Model, """{"prompt":"followed"}""", now.AddSeconds(-30));
         account.Create(Model, """{"prompt":"other"}""", now.AddSeconds(-29));
         var follow = Follow(older);
-        var find = _sut.FindCreatedAsync(Sent("0", """{"prompt":"held"}""", _clock.Now), CancellationToken.None);
+        var find = Find(Sent("0", """{"prompt":"held"}""", _clock.Now), CancellationToken.None);
         var held = account.Create(Model, """{"prompt":"held"}""", now.AddMilliseconds(100));
 
+        await _sut.TickAsync(CT);
         await _sut.TickAsync(CT);
         await _sut.TickAsync(CT);
 
         Assert.True(find.IsCompletedSuccessfully);
         Assert.Equal(held.Id, (await find).Id);
         Assert.False(follow.IsCompleted);
-        // The list from the followed prediction has a next page, but the held create was on the first: the second tick
-        // asks for the followed one by id instead of paging on.
-        Assert.Equal([null], _client.Lists.Select(l => l.Cursor));
+        // The find's list has a next page, but the held create was on the first: no page further. The follow's list
+        // holds none of the followed on its first page, so the followed one is asked for by id instead of paging on.
+        Assert.Equal([null, null], _client.Lists.Select(l => l.Cursor));
         Assert.Equal([older.Id], _client.Gets);
     }
 
     [Fact]
     public async Task MarkKnown_OlderThanAnyListWindow_Forgotten()
     {
-        for (var i = 0; i < 50; i++) _sut.MarkKnown($"p{i:D3}");
-        Assert.Equal(50, _sut.KnownCount);
+        for (var i = 0; i < 50; i++) _finder.MarkKnown($"p{i:D3}");
+        Assert.Equal(50, _finder.KnownCount);
 
-        _time.Advance(PredictionTracker.KnownKeptFor + PredictionTracker.Margin + TimeSpan.FromSeconds(1));
+        _time.Advance(HeldCreateFinder.KnownKeptFor + ReplicateClock.ListMargin + TimeSpan.FromSeconds(1));
         await _sut.TickAsync(CT);
 
-        Assert.Equal(0, _sut.KnownCount);
+        Assert.Equal(0, _finder.KnownCount);
     }
 
     [Fact]
@@ -313,16 +322,16 @@ public sealed class PredictionTrackerTests : IDisposable
     {
         const string input = """{"prompt":"same"}""";
         _clock.Observe(_time.GetUtcNow());
-        var find = _sut.FindCreatedAsync(Sent("0", input, _clock.Now), CT);
+        var find = Find(Sent("0", input, _clock.Now), CT);
         var answered = _account.Create(Model, input, _time.GetUtcNow().AddMilliseconds(100));
-        _sut.MarkKnown(answered.Id);
+        _finder.MarkKnown(answered.Id);
 
         // A create may be held for up to a minute, and an answer may come late: the id must stay taken all along.
-        _time.Advance(PredictionTracker.KnownKeptFor * 3);
+        _time.Advance(HeldCreateFinder.KnownKeptFor * 3);
         await _sut.TickAsync(CT);
 
         Assert.False(find.IsCompleted);
-        Assert.Equal(1, _sut.KnownCount);
+        Assert.Equal(1, _finder.KnownCount);
     }
 
     [Fact]
@@ -337,6 +346,86 @@ public sealed class PredictionTrackerTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => follow);
         Assert.Equal(0, Requests);
+    }
+
+    [Fact]
+    public async Task FindCreatedAsync_HeldCreateNothingNeedsYet_NoListUntilHeldLongEnough()
+    {
+        _clock.Observe(_time.GetUtcNow());
+        var sent = Sent("0", """{"prompt":"x"}""", _clock.Now);
+        var find = _finder.FindCreatedAsync(sent, CancellationToken.None);
+        var created = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow().AddMilliseconds(100));
+
+        await _sut.TickAsync(CT);
+        _time.Advance(HeldCreateFinder.SearchAfter - TimeSpan.FromMilliseconds(1));
+        await _sut.TickAsync(CT);
+        Assert.Equal(0, Requests);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await _sut.TickAsync(CT);
+        Assert.Equal(created.Id, (await find).Id);
+        Assert.Single(_client.Lists);
+    }
+
+    [Fact]
+    public async Task FindCreatedAsync_CancelNeedsTheId_ListedAtTheNextTick()
+    {
+        _clock.Observe(_time.GetUtcNow());
+        var sent = Sent("0", """{"prompt":"x"}""", _clock.Now);
+        var find = _finder.FindCreatedAsync(sent, CancellationToken.None);
+        var created = _account.Create(Model, """{"prompt":"x"}""", _time.GetUtcNow().AddMilliseconds(100));
+
+        _finder.SearchNow(sent);
+        await _sut.TickAsync(CT);
+
+        Assert.Equal(created.Id, (await find).Id);
+        Assert.Single(_client.Lists);
+    }
+
+    /// <summary>
+    /// CONTRACT §5 at scale: 250 in flight fill three pages of the list. A sweep reads on page by page, so every end
+    /// shows within 2 s (p50 ≤ 1 s) while following sends at most 5 requests a second, one a tick.
+    /// </summary>
+    [Fact]
+    public async Task Tracker_TwoHundredFiftyInFlight_EveryEndSeenWithin2sAtMost5RequestsASecond()
+    {
+        const int count = 250;
+        await _sut.StartAsync(CT);
+        var start = _time.GetUtcNow();
+        var predictions = Enumerable.Range(0, count).Select(i => _account.Create(Model, $$"""{"prompt":"{{i}}"}""", start.AddMilliseconds(10 * i))).ToList();
+        var follows = predictions.Select(p => Follow(p)).ToList();
+        // Each ends 10–18 s after the start, spread over the whole window.
+        var endAt = predictions.Select((_, i) => start + TimeSpan.FromSeconds(10 + (i * 0.037 % 8))).ToList();
+        var ended = new bool[count];
+        var lags = new double[count];
+
+        var ticks = 0;
+        while (follows.Any(f => !f.IsCompleted) && ticks++ < 400)
+        {
+            var interval = _sut.CurrentInterval;
+            Assert.True(interval >= TimeSpan.FromMilliseconds(200), $"interval {interval.TotalMilliseconds} ms");
+            _time.Advance(interval);
+            await _observer.Ticks.Reader.ReadAsync(CT);
+            var now = _time.GetUtcNow();
+            for (var i = 0; i < count; i++)
+            {
+                if (ended[i] && follows[i].IsCompleted && lags[i] == 0) lags[i] = Math.Max((now - endAt[i]).TotalSeconds, 1e-9);
+                if (!ended[i] && endAt[i] <= now)
+                {
+                    _account.Finish(predictions[i].Id);
+                    ended[i] = true;
+                }
+            }
+        }
+
+        Assert.All(follows, f => Assert.True(f.IsCompletedSuccessfully));
+        Assert.True(lags.Max() <= 2, $"slowest end seen after {lags.Max():0.00} s");
+        Assert.True(lags.Order().ElementAt(count / 2) <= 1, $"p50 {lags.Order().ElementAt(count / 2):0.00} s");
+        var elapsed = (_time.GetUtcNow() - start).TotalSeconds;
+        Assert.True(Requests <= 5 * elapsed, $"{Requests} requests in {elapsed:0.0} s");
+        Assert.Contains(_client.Lists, l => l.Cursor is not null);
+        Assert.Empty(_client.Gets);
+        await _sut.StopAsync(CT);
     }
 
     [Fact]

@@ -16,12 +16,15 @@ public sealed class SentCreateFinderTests : IDisposable
     private readonly ScriptedReplicateClient _client = new();
     private readonly SignalingTimeProvider _time = new();
     private readonly PredictionTracker _tracker;
+    private readonly HeldCreateFinder _heldCreateFinder;
     private readonly SentCreateFinder _finder;
 
     public SentCreateFinderTests()
     {
-        _tracker = new PredictionTracker(_client, new ReplicateClock(_time), _time, NullLogger<PredictionTracker>.Instance);
-        _finder = new SentCreateFinder(_client, _tracker);
+        var clock = new ReplicateClock(_time);
+        _heldCreateFinder = new HeldCreateFinder(clock);
+        _tracker = new PredictionTracker(_client, clock, _heldCreateFinder, _time, NullLogger<PredictionTracker>.Instance);
+        _finder = new SentCreateFinder(_client, _heldCreateFinder);
     }
 
     private static CancellationToken CT => TestContext.Current.CancellationToken;
@@ -55,7 +58,7 @@ public sealed class SentCreateFinderTests : IDisposable
             m => { recorded = m; return Task.CompletedTask; }, CT);
 
         var calls = _client.Lists.ToList();
-        Assert.Equal([new ListCall(T0.AddSeconds(1) - PredictionTracker.Margin, null, null), new ListCall(T0.AddSeconds(1) - PredictionTracker.Margin, null, "page-2")], calls);
+        Assert.Equal([new ListCall(T0.AddSeconds(1) - ReplicateClock.ListMargin, null, null), new ListCall(T0.AddSeconds(1) - ReplicateClock.ListMargin, null, "page-2")], calls);
         var pairs = matches.ToDictionary(m => m.Sent.Item, m => m.Prediction.Id);
         Assert.Equal(new Dictionary<string, string> { ["job/0"] = "early", ["job/1"] = "late" }, pairs);
         Assert.Same(matches, recorded);
@@ -136,7 +139,9 @@ public sealed class SentCreateFinderTests : IDisposable
 
         // An identical create held open right now must not be given the re-attached prediction.
         // (No token: the find's own task, completed by the tick itself when it matches.)
-        var held = _tracker.FindCreatedAsync(Sent("job/1", 1), CancellationToken.None);
+        var sent = Sent("job/1", 1);
+        var held = _heldCreateFinder.FindCreatedAsync(sent, CancellationToken.None);
+        _heldCreateFinder.SearchNow(sent);
         await _tracker.TickAsync(CT);
 
         Assert.Equal(2, _client.Lists.Count); // the tick did list, and "a" was on it

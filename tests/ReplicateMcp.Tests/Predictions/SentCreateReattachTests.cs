@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using ReplicateMcp.Jobs;
 using ReplicateMcp.Jobs.Storage;
@@ -24,10 +23,11 @@ public sealed class SentCreateReattachTests : IAsyncDisposable
     private readonly SignalingTimeProvider _time = new();
     private readonly ExecCoreHarness _harness;
     private readonly List<Prediction> _onReplicate = [];
+    private readonly TickObserver _observer = new();
 
     public SentCreateReattachTests()
     {
-        _harness = new ExecCoreHarness(time: _time, configure: s => s.AddSingleton<IReplicateClient>(_client));
+        _harness = new ExecCoreHarness(time: _time, configure: s => s.AddSingleton<IReplicateClient>(_client).AddSingleton<IFollowingObserver>(_observer));
         _client.AddModel(new ModelInfo { Owner = "acme", Name = "gen", IsOfficial = true });
         // Like Replicate: newest first, from created_after on; polls find the prediction finished.
         _client.ListAnswer = call => new PredictionPage
@@ -83,8 +83,7 @@ public sealed class SentCreateReattachTests : IAsyncDisposable
     {
         var store = _harness.Services.GetRequiredService<InMemoryJobStore>();
         var tracker = _harness.Services.GetRequiredService<PredictionTracker>();
-        var added = Channel.CreateUnbounded<bool>();
-        tracker.WorkAdded = () => added.Writer.TryWrite(true);
+        var added = _observer.Added;
         store.Restore(job);
         _harness.Executor.Start(job);
         var stopped = _harness.Executor.WhenStoppedAsync(job.Id);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using ReplicateMcp.Predictions;
 
 namespace ReplicateMcp.Tests.TestUtilities;
@@ -25,9 +26,15 @@ internal sealed class RecordingProgress : IPredictionProgress
         return Task.CompletedTask;
     }
 
+    private readonly Channel<string> _created = Channel.CreateUnbounded<string>();
+
+    /// <summary>Waits for the next id reported created (in order, from the first).</summary>
+    public ValueTask<string> NextCreatedAsync(CancellationToken cancellationToken) => _created.Reader.ReadAsync(cancellationToken);
+
     public Task CreatedAsync(string predictionId)
     {
         Created.Enqueue(predictionId);
+        _created.Writer.TryWrite(predictionId);
         return Task.CompletedTask;
     }
 }

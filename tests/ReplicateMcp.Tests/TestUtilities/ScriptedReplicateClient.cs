@@ -214,9 +214,15 @@ internal sealed class ScriptedReplicateClient : IReplicateClient
         }
     }
 
+    private readonly Channel<string> _cancelArrivals = Channel.CreateUnbounded<string>();
+
+    /// <summary>Waits for the next cancel to arrive (in order, from the first).</summary>
+    public ValueTask<string> NextCancelAsync(CancellationToken cancellationToken) => _cancelArrivals.Reader.ReadAsync(cancellationToken);
+
     public Task<Prediction> CancelPredictionAsync(string predictionId, CancellationToken cancellationToken)
     {
         Cancels.Enqueue(predictionId);
+        _cancelArrivals.Writer.TryWrite(predictionId);
         return Task.FromResult(CancelAnswer(predictionId));
     }
 

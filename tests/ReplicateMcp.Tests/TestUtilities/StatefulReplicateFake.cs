@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ReplicateMcp.Simulation;
 using WireMock;
 using WireMock.Logging;
 using WireMock.Matchers;
@@ -26,8 +25,8 @@ internal sealed class StatefulReplicateFake : IDisposable
     /// <summary>The API token clients are configured with.</summary>
     public const string Token = "r8_TESTTOKEN_abc123xyz";
 
-    /// <summary>A 2×2 RGB PNG: every output file.</summary>
-    public static readonly byte[] Png = PngWriter.EncodeRgb(2, 2, [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]);
+    /// <summary>A 2×2 PNG (red, green, blue, white): every output file.</summary>
+    public static readonly byte[] Png = TinyPng();
 
     // WireMock picks the matching mapping with the lowest priority number; stubs a test adds have priority 0.
     private const int RememberedBehaviour = 1000;
@@ -281,5 +280,16 @@ internal sealed class StatefulReplicateFake : IDisposable
     {
         Server.Dispose(); // stops it too
         _createArrivals.Dispose();
+    }
+
+    private static byte[] TinyPng()
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(2, 2);
+        bitmap.SetPixel(0, 0, SkiaSharp.SKColors.Red);
+        bitmap.SetPixel(1, 0, SkiaSharp.SKColors.Lime);
+        bitmap.SetPixel(0, 1, SkiaSharp.SKColors.Blue);
+        bitmap.SetPixel(1, 1, SkiaSharp.SKColors.White);
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 }
