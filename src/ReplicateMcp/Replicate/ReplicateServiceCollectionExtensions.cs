@@ -19,6 +19,7 @@ internal static class ReplicateServiceCollectionExtensions
     {
         services.AddSingleton<RateLimitGate>();
         services.AddTransient<RateLimitHandler>();
+        services.AddTransient<AttemptTimeoutHandler>();
         services.AddSingleton<ReplicateClock>();
         services.AddTransient<ReplicateClockHandler>();
 
@@ -57,13 +58,11 @@ internal static class ReplicateServiceCollectionExtensions
                     DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                         args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests ? TimeSpan.Zero : null),
                 });
-                builder.AddTimeout(new HttpTimeoutStrategyOptions
-                {
-                    TimeoutGenerator = args => ValueTask.FromResult(ReplicateRetryPolicy.AttemptTimeout(args.Context.GetRequestMessage())),
-                });
             });
-        // Added after the resilience handler, so it sits inside it and sees every attempt.
+        // Added after the resilience handler, so they sit inside it and see every attempt: the gate first, then the
+        // attempt's time limit, which starts only once the gate has let the request out.
         client.AddHttpMessageHandler<RateLimitHandler>();
+        client.AddHttpMessageHandler<AttemptTimeoutHandler>();
         client.AddHttpMessageHandler<ReplicateClockHandler>();
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ReplicateMcp.Replicate;
 using ReplicateMcp.Tests.TestUtilities;
 using ReplicateMcp.Tests.TestUtilities.Exec;
@@ -89,6 +90,29 @@ public sealed class ReplicateClientTests : IAsyncDisposable
         var body = JsonNode.Parse(request.Body!)!.AsObject();
         Assert.False(body.ContainsKey("version"));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Input.GetRawText()), body["input"]));
+    }
+
+    [Fact]
+    public async Task CreatePredictionAsync_HeldAtTheGateLongerThanAnAttempt_IsSentWhenTheGateOpens()
+    {
+        // A 429 blocks every create of the process for as long as Replicate asked (up to 2 min), and a burst of creates
+        // queues for its pace: neither wait sends anything, so neither may count against the attempt's time limit (which,
+        // when it runs out, reports the create as one that may have reached Replicate and fails its item).
+        _fake.CreateOfficial("black-forest-labs", "flux-schnell", ApiSamples.Object("02"));
+        var time = new FakeTimeProvider(ExecCoreHarness.Start);
+        var sut = CreateSut(time);
+        _cores[^1].Services.GetRequiredService<RateLimitGate>().BackOff(TimeSpan.FromSeconds(60));
+
+        var create = sut.CreatePredictionAsync(Model("black-forest-labs/flux-schnell"), Input, 5, CT);
+        for (var second = 0; second < 60; second++)
+        {
+            Assert.Empty(_fake.Server.LogEntries); // nothing leaves while the gate is shut
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        var prediction = await create.WaitAsync(TimeSpan.FromSeconds(30), CT);
+
+        Assert.Equal(Id, prediction.Id);
+        Assert.Single(_fake.Server.LogEntries);
     }
 
     [Fact]
