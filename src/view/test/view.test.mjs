@@ -154,7 +154,9 @@ describe('job view in a browser', () => {
     await until(async () => (await badge(frame)) === 'canceled', 'the canceled batch', 10_000);
     assert.equal(await frame.$eval('button.danger', (b) => b.hidden), true, 'no Cancel once ended');
 
-    const retry = await frame.waitForSelector('.actions button:not(.danger):not([hidden])');
+    // The badge can read canceled (from the following status) while the cancel call is still out: the buttons stay
+    // disabled until it answers, and a click on a disabled button does nothing.
+    const retry = await frame.waitForSelector('.actions button:not(.danger):not([hidden]):not([disabled])');
     assert.match(await retry.evaluate((b) => b.getAttribute('aria-label')), /^Retry the \d+ items? that did not succeed$/);
     await retry.click();
     await until(() => host.calls.some((c) => c.name === 'replicate_batch_retry'), 'the retry call');
