@@ -54,7 +54,7 @@ public sealed class JobRetrierTests : IAsyncDisposable
         // The claimant is alive: it holds its owner lock (a claim of a dead claimant would be taken over).
         Directory.CreateDirectory(OwnerLocks.Folder(_state.Path));
         using var alive = new FileStream(OwnerLocks.PathOf(_state.Path, "8888-1"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
-        await File.WriteAllTextAsync(claim, "8888-1", CT);
+        await File.WriteAllTextAsync(claim, "8888-1\n", CT);
 
         var refused = await Assert.ThrowsAsync<JobStartException>(() => Retrier.RetryAsync(JobKind.Batch, job.Id, "job_id", null, CT));
 

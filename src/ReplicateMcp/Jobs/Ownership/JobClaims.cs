@@ -43,44 +43,62 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
     private const int MaxHandOvers = 16;
 
     /// <summary>
-    /// Creates the claim with our id already in it: written under a temporary name and then moved without overwrite
-    /// (atomic, refused when the name exists), so a claim is never seen empty, whenever its claimant dies.
+    /// Creates the claim with create-new (O_EXCL: granted to one caller only, across processes) and writes our id and an end
+    /// mark in one write. File.Move without overwrite is no such primitive: on Unix it checks that the target is absent and
+    /// then renames, so two callers can both "win" (seen: 2 of 16 in a test).
     /// </summary>
     private bool TryCreate(string path)
     {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllText(temporary, currentOwnerId);
-            File.Move(temporary, path, overwrite: false);
+            using var claim = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            try
+            {
+                claim.Write(System.Text.Encoding.ASCII.GetBytes(currentOwnerId + EndMark));
+                claim.Flush(flushToDisk: true);
+            }
+            catch (IOException)
+            {
+                File.Delete(path); // a full disk: no empty claim left behind; the next sweep tries again
+                throw;
+            }
             return true;
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.Delete(temporary);
             return false;
-        }
-        catch (IOException)
-        {
-            File.Delete(temporary); // a full disk: no empty file left behind; the next sweep tries again
-            throw;
         }
     }
 
-    /// <summary>The claimant written in a claim; "unknown" for an empty one (an older server), null when it is gone.</summary>
+    /// <summary>Ends a complete claim: one without it is still being written, or was left by a claimant that died writing it.</summary>
+    private const char EndMark = '\n';
+
+    /// <summary>How long a claim may stay without its end mark before its claimant counts as dead.</summary>
+    private static readonly TimeSpan BeingWritten = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The claimant written in a claim; "unknown" for one left empty (an older server, or a claimant that died before
+    /// writing); null when it is gone, may still be being written, or names no lock (hand-edited).
+    /// </summary>
     private static string? ReadClaimant(string path)
     {
         string text;
+        DateTime written;
         try
         {
-            text = File.ReadAllText(path).Trim();
+            text = File.ReadAllText(path);
+            written = File.GetLastWriteTimeUtc(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
+        var complete = text.EndsWith(EndMark);
+        if (!complete && DateTime.UtcNow - written < BeingWritten) return null;
+        // Older servers wrote the id without the mark: after the grace it is read like any claim (a cut-off id names no live lock).
+        text = text.Trim();
         if (text.Length == 0) return "unknown";
-        return text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? text : null; // a hand-edited claim names no lock
+        return text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? text : null;
     }
 
     /// <summary>Removes a job's claims once the job itself is deleted (evicted).</summary>
