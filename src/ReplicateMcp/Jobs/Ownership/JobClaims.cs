@@ -1,3 +1,5 @@
+using ReplicateMcp.Jobs.Storage;
+
 namespace ReplicateMcp.Jobs.Ownership;
 
 /// <summary>An unfinished job and the owner recorded on it (null when none was).</summary>
@@ -67,6 +69,11 @@ internal sealed class JobClaims(string stateDirectory, string currentOwnerId)
         catch (IOException) when (File.Exists(path))
         {
             return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A claim precedes spending (an adoption, a retry): one that cannot be written stops it, saying why.
+            throw new StateWriteException(ClaimsFolder, ex);
         }
     }
 

@@ -147,8 +147,17 @@ internal sealed partial class JobRetrier(
     private async Task<Job> RecordAsync(Job job, IReadOnlyList<int> indices, IReadOnlyList<int> expired, CancellationToken cancellationToken)
     {
         var round = job.Items.Sum(i => i.Attempts.Length);
-        if (job.IsFinished && ownership.StateDirectory is { } stateDirectory
-            && !new JobClaims(stateDirectory, ownership.OwnerId).TryClaim(new OwnedJob(job.Id, $"retry-{round}")))
+        bool claimed;
+        try
+        {
+            claimed = !job.IsFinished || ownership.StateDirectory is not { } stateDirectory
+                || new JobClaims(stateDirectory, ownership.OwnerId).TryClaim(new OwnedJob(job.Id, $"retry-{round}"));
+        }
+        catch (StateWriteException ex)
+        {
+            throw NotRecorded(job, ex);
+        }
+        if (!claimed)
             throw new JobStartException([$"{job.Id} is being retried by another replicate-mcp process sharing this state directory; follow it with the status tool."]);
 
         var backend = JobBackend.Of(replicateOptions.Value);
@@ -186,9 +195,15 @@ internal sealed partial class JobRetrier(
             {
                 LogUndoUnsaved(undo, job.Id);
             }
-            throw new JobStartException([$"the retry of {job.Id} could not be recorded in the state folder {ownership.StateDirectory} ({ex.Message})."]);
+            throw NotRecorded(job, ex);
         }
     }
+
+    /// <summary>The refusal of a retry whose record (its claim, or the job with its new attempts) did not reach the disk.</summary>
+    private JobStartException NotRecorded(Job job, Exception ex) => new([
+        $"the retry of {job.Id} could not be recorded before anything was created: " +
+        (ex is StateWriteException ? ex.Message : $"the state folder {ownership.StateDirectory} cannot be written ({ex.Message})") +
+        ". Free some space (or fix the folder) and retry again."]);
 
     private static string Message(Job job, IReadOnlyList<int> indices, List<string> notes)
     {

@@ -76,6 +76,30 @@ public sealed class FailClosedTests : IDisposable
     }
 
     [Fact]
+    public async Task Retry_RecordCannotBeSaved_RefusedNamingTheFolderAndReason_NothingCreated_AndTheJobStaysAsItWas()
+    {
+        await using var harness = CreateHarness();
+        harness.Api.ScriptCreate("acme/broken", call => ScriptedReplicateClient.Failed(call.PredictionId, "CUDA error"));
+        var started = await harness.Starter.StartAsync(Batch(2, Item("acme/flux"), Item("acme/broken")), CT);
+        var finished = await harness.FinishedAsync(started.Job.Id);
+        Assert.Equal(JobStatus.Partial, finished.Status);
+        var creates = harness.Api.Creates.Count;
+        _folder.Block();
+
+        var refused = await Assert.ThrowsAsync<JobStartException>(() =>
+            harness.Services.GetRequiredService<JobRetrier>().RetryAsync(JobKind.Batch, finished.Id, "job_id", null, CT));
+
+        var text = JobRetrier.RefusalText(refused);
+        Assert.StartsWith("Nothing was run again", text, StringComparison.Ordinal);
+        Assert.Contains(_folder.Path, text, StringComparison.Ordinal);
+        Assert.Contains(_folder.Reason, text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(creates, harness.Api.Creates.Count);
+        var after = harness.Store.Get(finished.Id)!;
+        Assert.Equal(JobStatus.Partial, after.Status); // never left running with nothing running
+        Assert.Equal(finished.Items.Select(i => i.Status), after.Items.Select(i => i.Status));
+    }
+
+    [Fact]
     public async Task Item_IntentCannotBeRecorded_FailsNamingTheFolderAndReason_AndIsNeverCreated()
     {
         await using var harness = CreateHarness();
